@@ -1,0 +1,249 @@
+"""Parse a 绩效指标 cell into indicators.
+
+The inline numbered format of the seeds is read here::
+
+    1、1-产出指标；11-数量指标；会议活动保障次数；实施周期指标值：每年≥20场；年度指标值：每年≥20场。2、…
+
+Other layouts (one row per indicator, flattened HTML tables) are handed to
+:func:`extract.table.parse_table`. Every problem becomes a coded :class:`Issue`;
+nothing is raised.
+
+The inline reader is a scanner: the cell is canonicalised, cut into numbered items,
+and each item is read as a run of *tokens* (``1-产出指标``, ``实施周期指标值：``,
+``年度指标值：``) with free text between them. Reading by tokens rather than by ``；``
+keeps values that contain ``；`` whole and recovers an item whose ``6、3-满意度指标；``
+prefix was lost (a level-2 token after a finished indicator starts a new one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from extract.issues import issue
+from extract.lexicon import LEVEL1, all_spellings, category_of_code, lookup
+from extract.normalize import canonical, to_simplified
+from extract.records import Indicator, Issue, ParseResult, Target
+from extract.target import parse_target
+
+_LABEL_ALT = "|".join(re.escape(w) for w in all_spellings())
+# Scanned on the simplified, 目标→指标 spelling (same length as the canonical text,
+# so offsets found there slice the canonical text as printed).
+_TOKEN_RE = re.compile(
+    rf"(?P<code>\d{{1,2}})\s*[-－—]\s*(?P<label>{_LABEL_ALT})"
+    r"|(?P<period>实施周期指标值|周期指标值|中长期指标值)\s*[：]?"
+    r"|(?P<annual>年度指标值)\s*[：]?"
+)
+_ITEM_RE = re.compile(r"(?:^|(?<=[。；.\s]))\s*(?P<num>\d{1,3})\s*、")
+_INLINE_HINT_RE = re.compile(r"\d\s*[-－—]\s*(?:产出|效益|满意度|成本)|年度指标值|实施周期指标值")
+_NUMBERED_RE = re.compile(r"\d\s*、")
+_EDGE_PUNCT = "；。.，,\u3001 \t\n"
+
+
+def _cleanup(text: str) -> tuple[str, bool]:
+    """Strip separators and stray dots around a name or value; say whether a dot went."""
+    core = text.strip(_EDGE_PUNCT.replace(".", ""))
+    stripped = core.strip(_EDGE_PUNCT)
+    return stripped, "." in core[:1] + core[-1:]
+
+
+@dataclass(slots=True)
+class _Draft:
+    """An indicator being assembled from tokens."""
+
+    level1: str | None = None
+    level1_code: str | None = None
+    level2: str | None = None
+    level2_code: str | None = None
+    name: str | None = None
+    period: str | None = None
+    annual: str | None = None
+    start: int = 0
+    notes: list[Issue] = field(default_factory=list)
+
+    @property
+    def started(self) -> bool:
+        return self.name is not None or self.period is not None or self.annual is not None
+
+    @property
+    def has_target(self) -> bool:
+        return self.period is not None or self.annual is not None
+
+
+def _target(text: str | None) -> Target | None:
+    return None if text is None else parse_target(text)
+
+
+def _finish(draft: _Draft, position: int, raw: str, at: str) -> tuple[Indicator, list[Issue]]:
+    notes = list(draft.notes)
+    if not draft.name:
+        notes.append(issue("X005", at))
+    if not draft.has_target:
+        notes.append(issue("X006", at))
+    period, annual = _target(draft.period), _target(draft.annual)
+    for t in (period, annual):
+        if t is not None and t.classified:
+            notes.append(issue("X010", at))
+            break
+    else:
+        if any(t is not None and t.placeholder for t in (period, annual)) or (
+            draft.name and "待" in draft.name and "补充" in draft.name
+        ):
+            notes.append(issue("X011", at))
+    if draft.level1_code and draft.level2_code and draft.level2_code[0] != draft.level1_code[0]:
+        notes.append(issue("X012", at))
+    ind = Indicator(
+        name=draft.name or "",
+        level1=draft.level1,
+        level1_code=draft.level1_code,
+        level2=draft.level2,
+        level2_code=draft.level2_code,
+        period_target=period,
+        annual_target=annual,
+        position=position,
+        raw=raw.strip(_EDGE_PUNCT),
+    )
+    return ind, notes
+
+
+def _items(canon: str) -> Iterator[tuple[int | None, int, int]]:
+    """Yield (printed number, start, end) of each numbered item; a preamble has number None."""
+    marks: list[tuple[int, int, int]] = []
+    expected = 1
+    for m in _ITEM_RE.finditer(canon):
+        num = int(m.group("num"))
+        # A number followed by 、 starts an item only in sequence (or after a gap,
+        # reported by the caller); '2、3类' inside a name stays text.
+        if num == expected or (num > expected and _INLINE_HINT_RE.match(canon, m.end())):
+            marks.append((num, m.start(), m.end()))
+            expected = num + 1
+    if not marks:
+        yield None, 0, len(canon)
+        return
+    if canon[: marks[0][1]].strip(_EDGE_PUNCT):
+        yield None, 0, marks[0][1]
+    for i, (num, _start, body) in enumerate(marks):
+        end = marks[i + 1][1] if i + 1 < len(marks) else len(canon)
+        yield num, body, end
+
+
+def _read_item(canon: str, scan: str, start: int, end: int, at: str) -> list[_Draft]:
+    """Read one numbered item's tokens into one or more drafts (more when a prefix was lost)."""
+    drafts: list[_Draft] = [_Draft(start=start)]
+    cur = drafts[0]
+    slot = "name"
+    pos = start
+    tokens = list(_TOKEN_RE.finditer(scan, start, end))
+
+    def take_text(upto: int) -> None:
+        nonlocal cur
+        text, stray = _cleanup(canon[pos:upto])
+        if not text:
+            return
+        if stray:
+            cur.notes.append(issue("X009", at))
+        if slot == "name":
+            if cur.name is None:
+                cur.name = text
+            else:
+                cur.notes.append(issue("X013", f"{at}: {text[:40]}"))
+        elif slot == "period":
+            cur.period = text
+        elif slot == "annual":
+            if cur.annual is None:
+                cur.annual = text
+            elif text == cur.annual or text.startswith(cur.annual):
+                cur.notes.append(issue("X007", at))
+            else:
+                cur.notes.append(issue("X008", f"{at}: {text[:40]}"))
+
+    for tok in tokens:
+        take_text(tok.start())
+        pos = tok.end()
+        if tok.group("code"):
+            code, label = tok.group("code"), canon[tok.start("label") : tok.end("label")]
+            level = lookup(label, 1 if len(code) == 1 else 2)
+            if len(code) == 1 or (level is not None and level.level == 1 and cur.level1 is None):
+                if cur.started or cur.level2 is not None:
+                    cur = _Draft(start=tok.start())
+                    drafts.append(cur)
+                cur.level1, cur.level1_code = label, code
+            else:
+                if cur.started:
+                    cur = _Draft(start=tok.start())
+                    drafts.append(cur)
+                cur.level2, cur.level2_code = label, code
+                if cur.level1 is None:
+                    _infer_level1(cur, code, label, at)
+            slot = "name"
+        elif tok.group("period"):
+            slot = "period"
+        else:
+            slot = "annual"
+    take_text(end)
+    return drafts
+
+
+def _infer_level1(draft: _Draft, code: str, label: str, at: str) -> None:
+    """A level-2 token with no level 1 before it: the 1/11 code pattern gives the category."""
+    category = category_of_code(code)
+    if category is None:
+        found = lookup(label, 2)
+        category = found.category if found else None
+    if category is None:
+        return
+    draft.level1 = LEVEL1[category].canonical
+    draft.level1_code = code[0] if code[:1].isdigit() and len(code) == 2 else None
+    draft.notes.append(issue("X004", at))
+
+
+def _scan_text(canon: str) -> str:
+    """The spelling the tokens are matched on: simplified, 目标 read as 指标 (same length)."""
+    return to_simplified(canon).replace("目标", "指标")
+
+
+def parse_inline(text: str, *, canon: str | None = None) -> ParseResult:
+    """Parse the inline numbered format; see the module docstring."""
+    canon = canonical(text) if canon is None else canon
+    scan = _scan_text(canon)
+    indicators: list[Indicator] = []
+    issues: list[Issue] = []
+    expected = 1
+    for num, start, end in _items(canon):
+        at = f"item {num}" if num is not None else "before item 1"
+        if num is None:
+            if scan[start:end].strip(_EDGE_PUNCT) and not _TOKEN_RE.search(scan, start, end):
+                issues.append(issue("X002", canon[start:end].strip()[:40]))
+                continue
+        elif num != expected:
+            issues.append(issue("X003", f"expected {expected}, found {num}"))
+        expected = (num or 0) + 1
+        for draft in _read_item(canon, scan, start, end, at):
+            if not (draft.started or draft.level1 or draft.level2):
+                continue
+            raw = canon[draft.start : end]
+            ind, notes = _finish(draft, len(indicators) + 1, raw, at)
+            indicators.append(ind)
+            issues.extend(notes)
+    return ParseResult(tuple(indicators), tuple(issues))
+
+
+def parse_indicators(text: str) -> ParseResult:
+    """Parse one 绩效指标 cell or a flattened indicator table; never raises."""
+    if not text or not text.strip():
+        return ParseResult((), (issue("X001", "empty text"),))
+    canon = canonical(text)
+    if _INLINE_HINT_RE.search(_scan_text(canon)) and _NUMBERED_RE.search(canon):
+        result = parse_inline(text, canon=canon)
+        if result.indicators:
+            return result
+    try:
+        from extract.table import parse_table
+    except ImportError:  # pragma: no cover - table layouts ship with the package
+        parse_table = None
+    if parse_table is not None:
+        table = parse_table(text)
+        if table is not None and table.indicators:
+            return table
+    return ParseResult((), (issue("X001", canon.strip()[:40]),))
