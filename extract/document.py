@@ -1,0 +1,224 @@
+"""Read a whole budget document: ``read_document(path) -> Document``.
+
+Passes, in order: decode the bytes (binary, wrong encoding and a cut character are
+errors); detect the kind, department, fiscal year and unit of amounts; find the
+standard tables by title; read the project table (units, projects, 合计, indicators
+via :func:`extract.indicators.parse_indicators`), the functional-classification
+tables, the 三公 table and the department performance table; check the sums.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from extract.consistency import check_total, check_units
+from extract.doc_records import (
+    KIND_BUDGET,
+    KIND_TARGETS,
+    DocIssue,
+    Document,
+    DocumentError,
+    TableRef,
+)
+from extract.layout import clean_cell, tab_rows
+from extract.projects import IndicatorParser, ProjectTable, read_project_table
+from extract.records import Indicator
+from extract.tables import (
+    FUNCTIONAL,
+    find_dept_targets,
+    find_tables,
+    read_budget_lines,
+    read_dept_targets,
+    read_three_public,
+)
+
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+_YEAR_LINE_RE = re.compile(r"^\s*#*\s*(20\d{2})\s*年\s*$")
+_YEAR_PART_RE = re.compile(r"第[一二三四五六七八九十]+部分\s*(20\d{2})\s*年\s*部门预算")
+_DEPT_RE = re.compile(r"(?:部门|单位)名称\s*[：:]\s*([^\s：:，,]+)")
+_UNIT_RE = re.compile(r"单位\s*[：:]\s*(万元|千元|亿元|元)")
+_RENAME_RE = re.compile(
+    r"([^\s、，,：:；（）]{4,40})（(?:目前)?已?更名为\s*[：:]?\s*([^（）\s]{4,40})）"
+)
+_CODE_NAME_RE = re.compile(r"^(\d{6})\t([^\t]+)")
+
+
+def decode(data: bytes, path: Path | str) -> str:
+    """UTF-8 text of ``data``; a clear :class:`DocumentError` for anything else."""
+    if b"\x00" in data[:65536]:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise DocumentError(path, "binary data (NUL byte); expected UTF-8 text", line)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        if error.start >= len(data) - 3 and error.reason == "unexpected end of data":
+            raise DocumentError(
+                path, "file ends inside a character (truncated); expected UTF-8 text", line
+            ) from None
+        raise DocumentError(
+            path,
+            f"byte 0x{data[error.start]:02x} is not UTF-8;"
+            " expected UTF-8 text (GBK or another encoding?)",
+            line,
+        ) from None
+    if not _HAN_RE.search(text):
+        raise DocumentError(path, "no Chinese text; expected a budget document (wrong encoding?)")
+    return text
+
+
+def _heading_lines(lines: Sequence[str], count: int = 12) -> list[str]:
+    return [line.strip().strip("#* ") for line in lines if line.strip()][:count]
+
+
+def detect_kind(lines: Sequence[str], keys: Sequence[str], path: Path | str) -> str:
+    head = "".join(_heading_lines(lines, 40))
+    if "部门预算" in head or any(k == "three_public" for k in keys):
+        return KIND_BUDGET
+    if any(line.strip().startswith("项目支出绩效目标表") for line in lines[:200]):
+        return KIND_TARGETS
+    raise DocumentError(
+        path, "no 部门预算 heading and no 项目支出绩效目标表 title; expected a budget document"
+    )
+
+
+def detect_department(lines: Sequence[str]) -> str | None:
+    for line in _heading_lines(lines):
+        text = line.replace(" ", "")
+        if text.endswith("部门预算") and len(text) > 6:
+            return text[: -len("部门预算")]
+    for line in lines:
+        match = _DEPT_RE.search(line)
+        if match:
+            return match.group(1)
+    return None
+
+
+def detect_year(text: str, lines: Sequence[str]) -> tuple[int | None, bool]:
+    """The fiscal year and whether it was printed (False: inferred from the text)."""
+    for line in lines[:20]:
+        match = _YEAR_LINE_RE.match(line)
+        if match:
+            return int(match.group(1)), True
+    match = _YEAR_PART_RE.search(text)
+    if match:
+        return int(match.group(1)), True
+    years = Counter(re.findall(r"(20\d{2})年度", text)) or Counter(re.findall(r"(20\d{2})年", text))
+    if years:
+        return int(years.most_common(1)[0][0]), False
+    return None, False
+
+
+def _code_names(lines: Sequence[str]) -> dict[str, str]:
+    """Unit code → name from any tab row ``190004<TAB>广州市电子政务服务中心…``."""
+    names: dict[str, str] = {}
+    for line in lines:
+        match = _CODE_NAME_RE.match(line)
+        if match and match.group(1) not in names:
+            name = clean_cell(match.group(2))
+            if name.endswith(("局", "中心")):
+                names[match.group(1)] = name
+    return names
+
+
+def _indicator_parser() -> IndicatorParser | None:
+    """The lead's 绩效指标 cell parser, adapted to (indicators, issue notes); lazily imported."""
+    try:
+        from extract.indicators import parse_indicators
+    except ImportError:
+        return None
+
+    def parse(cell: str) -> tuple[tuple[Indicator, ...], list[str]]:
+        result = parse_indicators(cell)
+        return tuple(result.indicators), [f"{i.code} {i.message}" for i in result.issues]
+
+    return parse
+
+
+def _truncation(lines: Sequence[str], ref: TableRef, path: Path | str, kind: str) -> None:
+    """A project table that runs into the end of the file, or whose last row is short."""
+    if "\t" in "".join(lines[ref.start : ref.end]):
+        header, rows = tab_rows(lines, ref.start, ref.end)
+        width = max((len(r.cells) for r in header), default=0)
+        if rows and ref.end >= len(lines) and len(rows[-1].cells) < width:
+            raise DocumentError(
+                path,
+                f"last row has {len(rows[-1].cells)} of {width} cells (file truncated?);"
+                " expected a complete table row",
+                rows[-1].line,
+            )
+    if kind == KIND_BUDGET and ref.end >= len(lines):
+        raise DocumentError(
+            path,
+            f"{ref.title} runs to the end of the file (truncated?);"
+            " expected its 注 line and 第三部分",
+            len(lines),
+        )
+
+
+def read_text(text: str, path: Path | str = "<text>") -> Document:
+    """Read a document already decoded to text."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    tables = find_tables(lines)
+    kind = detect_kind(lines, [k for k, _ in tables], path)
+    department = detect_department(lines)
+    year, printed = detect_year(text, lines)
+    unit_match = _UNIT_RE.search(text)
+    issues: list[DocIssue] = []
+    if not printed:
+        issues.append(DocIssue("D003", f"预算年度未印出，按正文推断为 {year}", 0))
+    project_refs = [ref for key, ref in tables if key == "projects"]
+    if not project_refs:
+        raise DocumentError(
+            path, "no project table (部门预算项目支出…预算表 or 项目支出绩效目标表) found"
+        )
+    ref = project_refs[0]
+    _truncation(lines, ref, path, kind)
+    table: ProjectTable = read_project_table(
+        lines, ref, year, department, _code_names(lines), _indicator_parser()
+    )
+    if not table.projects:
+        raise DocumentError(
+            path, f"{ref.title} has no project rows; expected at least one", ref.start
+        )
+    if table.total is None:
+        issues.append(DocIssue("D004", f"{ref.title} 没有合计行", ref.start))
+    issues.extend(table.issues)
+    issues.extend(check_units(table.units, table.projects))
+    issues.extend(check_total(table.total, table.total_line, table.units, table.projects))
+    budget_lines = [
+        b for key, r in tables if key in FUNCTIONAL for b in read_budget_lines(lines, r)
+    ]
+    three = [t for key, r in tables if key == "three_public" for t in read_three_public(lines, r)]
+    dept_ref = find_dept_targets(lines)
+    dept = read_dept_targets(lines, dept_ref) if dept_ref else []
+    renames = tuple(dict.fromkeys((m.group(1), m.group(2)) for m in _RENAME_RE.finditer(text)))
+    return Document(
+        path=str(path),
+        kind=kind,
+        department=department,
+        fiscal_year=year,
+        amount_unit=unit_match.group(1) if unit_match else None,
+        tables=tuple(r for _, r in tables),
+        units=tuple(table.units),
+        projects=tuple(table.projects),
+        total=table.total,
+        total_line=table.total_line,
+        budget_lines=tuple(budget_lines),
+        three_public=tuple(three),
+        dept_indicators=tuple(dept),
+        renames=renames,
+        issues=tuple(issues),
+    )
+
+
+def read_document(path: Path | str) -> Document:
+    """Read the budget document at ``path``; :class:`DocumentError` if it cannot be read."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise DocumentError(path, f"cannot read file ({error.strerror})") from None
+    return read_text(decode(data, path), path)
