@@ -1,4 +1,7 @@
-"""Stable issue codes of the indicator parser and their fixed messages (spaCy-style)."""
+"""Stable issue codes of the indicator parsers and their fixed messages (spaCy-style).
+
+``X0xx``: inline cells (:mod:`extract.indicators`); ``T0xx``: tables (:mod:`extract.table`).
+"""
 
 from __future__ import annotations
 
@@ -19,9 +22,21 @@ MESSAGES: dict[str, str] = {
     "X011": "target value or name is a placeholder (待单位补充, XX, *)",
     "X012": "level-2 code does not belong to the level-1 code",
     "X013": "unexpected text inside an item was ignored",
+    # tables (extract.table, extract.flattened)
+    "T001": "no header row recognised; columns were guessed from the cells' content",
+    "T002": "row has fewer cells than the header; no target value could be read",
+    "T003": "level-1 label missing and not inferable from a merged-cell block",
+    "T004": "uncertain split of flattened table text into indicator name and value",
+    "T005": "value looks like an Excel date serial ({iso}); kept as printed",
+    "T006": "rate above 100%; possibly OCR damage (≥ read as 2); kept as printed",
+    "T007": "row has more cells than the header; the extra cells were ignored",
+    "T008": "row has target values but no indicator name; row skipped",
+    "T009": "weight is not a number; ignored",
+    "T099": "internal error while reading the table; nothing was parsed",
 }
 
 
-def issue(code: str, at: str = "") -> Issue:
-    """The :class:`Issue` with ``code``'s fixed message, located ``at``."""
-    return Issue(code, MESSAGES[code], at)
+def issue(code: str, at: str = "", **values: str) -> Issue:
+    """The :class:`Issue` with ``code``'s fixed message (template ``values`` filled), at ``at``."""
+    message = MESSAGES[code].format(**values) if values else MESSAGES[code]
+    return Issue(code, message, at)

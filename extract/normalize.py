@@ -91,11 +91,15 @@ def _once(text: str) -> str:
 
 
 def canonical(text: str) -> str:
-    """The canonical spelling of ``text``; ``canonical(canonical(t)) == canonical(t)``."""
+    """The canonical spelling of ``text``; ``canonical(canonical(t)) == canonical(t)``.
+
+    Width folding is idempotent on its own; only decoding an entity or removing a tag
+    can expose a new one, so another pass runs only while ``&`` or a tag remains.
+    """
     for _ in range(16):
         nxt = _once(text)
-        if nxt == text:
-            return text
+        if nxt == text or ("&" not in nxt and _TAG_RE.search(nxt) is None):
+            return nxt
         text = nxt
     return text
 
