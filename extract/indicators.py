@@ -150,12 +150,15 @@ def _items(canon: str) -> Iterator[tuple[int | None, int, int]]:
 
 
 _LABEL_FIELDS: dict[tuple[str, int], bool] = {}
-# One regular item, matched on the scan spelling:
-#   N、L1；L2；name；实施周期指标值：v；年度指标值：v。
-_REGULAR_RE = re.compile(
-    r"[ \t\n]*(\d{1,3})、(\d)-([^；。\d]{2,24})；(\d\d)-([^；。\d]{2,24})；([^；]+?)；"
-    r"实施周期指标值：([^；]+?)；年度指标值：([^；]+?)(?:。|$)"
+# The body of one regular item, matched on the scan spelling:
+#   L1；L2；name；实施周期指标值：v；年度指标值：v
+_BODY = (
+    r"(?P<c1>\d)-(?P<l1>[^；。\d]{2,24})；(?P<c2>\d\d)-(?P<l2>[^；。\d]{2,24})；(?P<name>[^；]+?)；"
+    r"实施周期指标值：(?P<period>[^；]+?)；年度指标值：(?P<annual>[^；]+?)"
 )
+_REGULAR_RE = re.compile(r"[ \t\n]*(?P<num>\d{1,3})、" + _BODY + r"(?:。|$)")
+_BODY_RE = re.compile(_BODY + r"[。\s]*")
+_PARTS = ("l1", "l2", "name", "period", "annual")
 
 
 def _is_label(text: str, level: int) -> bool:
@@ -165,49 +168,47 @@ def _is_label(text: str, level: int) -> bool:
     return known
 
 
+def _regular(canon: str, scan: str, m: re.Match[str], position: int) -> Indicator | None:
+    """The indicator of a regular item matched by ``m``, or None if anything is off.
+
+    Any irregularity (a stray dot, codes that disagree, a classified or placeholder
+    value) returns None so that the token scanner reads the item and reports it:
+    this path never has an issue to report.
+    """
+    c1, l1, c2, l2, name, period, annual = m.group("c1", "l1", "c2", "l2", *_PARTS[2:])
+    if c1 != c2[0] or not (_is_label(l1, 1) and _is_label(l2, 2)):
+        return None
+    edges = name[:1] + name[-1:] + period[:1] + period[-1:] + annual[:1] + annual[-1:]
+    if "." in edges or " " in edges or "指标值" in name:
+        return None
+    if scan is not canon:  # slice the printed spelling back out (same offsets)
+        l1, l2, name, period, annual = (canon[m.start(g) : m.end(g)] for g in _PARTS)
+    period_t, annual_t = parse_target(period), parse_target(annual)
+    if period_t.classified or period_t.placeholder or annual_t.classified:
+        return None
+    if annual_t.placeholder:
+        return None
+    raw = canon[m.start("c1") : m.end("annual")]
+    return Indicator(name, l1, c1, l2, c2, period_t, annual_t, position, raw=raw)
+
+
 def _regular_cell(canon: str, scan: str) -> list[Indicator] | None:
     """All indicators of a cell whose every item is regular, or None.
 
     Most cells are: one C-level regex per item reads them several times faster than
-    the token scanner. Any irregularity (a lost prefix, a stray dot, a classified or
-    placeholder value, numbering out of sequence) sends the whole cell to the scanner,
-    which reports it; so this path never has an issue to report.
+    the token scanner. A cell with any irregular item (or numbering out of sequence)
+    goes through the item loop of :func:`parse_inline` instead.
     """
     out: list[Indicator] = []
     pos, size = 0, len(scan.rstrip())
-    printed = scan is not canon  # else the scan spelling is the printed one
     while pos < size:
         m = _REGULAR_RE.match(scan, pos)
-        if m is None:
+        if m is None or int(m.group("num")) != len(out) + 1:
             return None
-        num, c1, l1, c2, l2, name, period, annual = m.groups()
-        if int(num) != len(out) + 1 or c1 != c2[0]:
+        ind = _regular(canon, scan, m, len(out) + 1)
+        if ind is None:
             return None
-        if not (_is_label(l1, 1) and _is_label(l2, 2)):
-            return None
-        edges = name[:1] + name[-1:] + period[:1] + period[-1:] + annual[:1] + annual[-1:]
-        if "." in edges or " " in edges or "指标值" in name:
-            return None
-        if printed:
-            l1, l2, name, period, annual = (canon[m.start(g) : m.end(g)] for g in (3, 5, 6, 7, 8))
-        period_t, annual_t = parse_target(period), parse_target(annual)
-        if period_t.classified or period_t.placeholder:
-            return None
-        if annual_t.classified or annual_t.placeholder:
-            return None
-        out.append(
-            Indicator(
-                name,
-                l1,
-                c1,
-                l2,
-                c2,
-                period_t,
-                annual_t,
-                len(out) + 1,
-                raw=canon[m.start(2) : m.end(8)],
-            )
-        )
+        out.append(ind)
         pos = m.end()
     return out or None
 
@@ -306,6 +307,11 @@ def parse_inline(text: str, *, canon: str | None = None, scan: str | None = None
         elif num != expected:
             issues.append(issue("X003", f"expected {expected}, found {num}"))
         expected = (num or 0) + 1
+        m = _BODY_RE.fullmatch(scan, start, end) if num is not None else None
+        fast = _regular(canon, scan, m, len(indicators) + 1) if m else None
+        if fast is not None:
+            indicators.append(fast)
+            continue
         for draft in _read_item(canon, scan, start, end, at):
             if not (draft.started or draft.level1 or draft.level2):
                 continue

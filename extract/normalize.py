@@ -70,20 +70,19 @@ def strip_tags(text: str) -> str:
     return _TAG_RE.sub(" ", text)
 
 
-# str.translate with a dict walks every character through Python-level lookups; a
-# character-class regex finds the few characters that change and is ~10× faster on
-# the long cells of real documents.
+# str.translate with a dict walks every character through Python-level lookups, and
+# a regex callback per match is not much better on cells full of ':'; replacing each
+# distinct character that occurs (usually one to three of them) is ~10× faster.
 _FOLD_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TABLE)) + "]")
-
-
-def _fold_char(match: re.Match[str]) -> str:
-    return _TABLE[ord(match.group(0))]
+_FOLD = {chr(k): v for k, v in _TABLE.items()}
 
 
 def fold_width(text: str) -> str:
     """Map full-width ASCII to half-width and half-width Chinese punctuation to full-width."""
     text = _LOOKALIKE_RE.sub(lambda m: _LOOKALIKES[m.group(0)], text)
-    return _FOLD_RE.sub(_fold_char, text)
+    for char in set(_FOLD_RE.findall(text)):
+        text = text.replace(char, _FOLD[char])
+    return text
 
 
 def _once(text: str) -> str:
