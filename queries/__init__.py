@@ -1,1 +1,51 @@
-"""jixiao: queries."""
+"""Named SPARQL queries: one ``.rq`` file per query, packaged with jixiao.
+
+Each file carries its own ``PREFIX`` lines (it runs in any SPARQL tool) and a comment
+header: ``#+ summary: …`` (Chinese and English) and ``#+ params: …``. The file stem is the
+query's name (``jixiao query NAME``). Absence checks are written with ``MINUS``, which
+pyoxigraph evaluates far faster than ``FILTER NOT EXISTS`` (see shared/architecture.md).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+
+_NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
+
+
+def query_path(name: str) -> Traversable:
+    """The packaged file of query ``name``; :class:`KeyError` if there is none."""
+    path = resources.files(__name__).joinpath(f"{name}.rq")
+    if not _NAME_RE.match(name) or not path.is_file():
+        raise KeyError(f"no query named {name!r}; known: {', '.join(list_queries())}")
+    return path
+
+
+def list_queries() -> tuple[str, ...]:
+    """Names of the packaged queries, sorted."""
+    return tuple(
+        sorted(
+            entry.name.removesuffix(".rq")
+            for entry in resources.files(__name__).iterdir()
+            if entry.is_file() and entry.name.endswith(".rq")
+        )
+    )
+
+
+@lru_cache(maxsize=64)
+def load_query(name: str) -> str:
+    """The text of query ``name``."""
+    return query_path(name).read_text(encoding="utf-8")
+
+
+def metadata(text: str) -> dict[str, str]:
+    """The ``#+ key: value`` header lines of a query text."""
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        match = re.match(r"^#\+\s*(\w+)\s*:\s*(.*)$", line)
+        if match:
+            out[match.group(1)] = match.group(2).strip()
+    return out

@@ -1,0 +1,91 @@
+"""``jixiao query`` and ``jixiao stats``: read the store."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+FORMATS = ("json", "csv", "tsv", "xml", "ttl", "nt")
+
+
+def _query_text(spec: str) -> str:
+    """A ``.rq`` file, or the name of a packaged query (``queries/NAME.rq``)."""
+    from queries import load_query
+
+    path = Path(spec)
+    if path.suffix == ".rq" or path.is_file():
+        return path.read_text(encoding="utf-8")
+    return load_query(spec)
+
+
+def query_cmd(args: argparse.Namespace) -> int:
+    from graph.store import open_existing, query, serialize
+
+    try:
+        text = _query_text(args.query)
+    except (OSError, KeyError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) else str(exc)
+        print(f"jixiao query: {message}", file=sys.stderr)
+        return 2
+    try:
+        store = open_existing(args.store)
+    except (OSError, FileNotFoundError) as exc:
+        print(f"jixiao query: {exc}", file=sys.stderr)
+        return 2
+    try:
+        result = query(store, text)
+        data = serialize(result, args.format)
+    except SyntaxError as exc:
+        print(f"jixiao query: SPARQL syntax error in {args.query}: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"jixiao query: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.buffer.write(data)
+    if data and not data.endswith(b"\n"):
+        sys.stdout.buffer.write(b"\n")
+    return 0
+
+
+def stats_cmd(args: argparse.Namespace) -> int:
+    from graph.store import open_existing, stats
+
+    try:
+        store = open_existing(args.store)
+    except (OSError, FileNotFoundError) as exc:
+        print(f"jixiao stats: {exc}", file=sys.stderr)
+        return 2
+    s = stats(store)
+    if args.json:
+        json.dump(s.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    print(f"documents {s.documents}, graphs {s.graphs}, triples {s.triples:,}")
+    print(f"{'year':>6} {'departments':>11} {'units':>6} {'projects':>9} {'indicators':>10}")
+    for y in s.years:
+        print(
+            f"{y.fiscal_year:>6} {y.departments:>11} {y.units:>6} {y.projects:>9} "
+            f"{y.indicators:>10}"
+        )
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    store_help = "store directory (default $JIXIAO_STORE or ./jixiao-data)"
+    q = sub.add_parser("query", help="run a SPARQL query (a .rq file or a packaged NAME)")
+    q.add_argument("query", metavar="FILE.rq|NAME")
+    q.add_argument("--store", metavar="DIR", help=store_help)
+    q.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="json/csv/tsv/xml for SELECT and ASK (default json); ttl/nt/xml for CONSTRUCT "
+        "(default ttl)",
+    )
+    q.set_defaults(func=query_cmd)
+    s = sub.add_parser("stats", help="counts of documents, triples and records per fiscal year")
+    s.add_argument("--store", metavar="DIR", help=store_help)
+    s.add_argument("--json", action="store_true", help="print the counts as JSON")
+    s.set_defaults(func=stats_cmd)

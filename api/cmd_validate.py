@@ -1,0 +1,47 @@
+"""``jixiao validate``: re-validate every document of the store with the SHACL shapes.
+
+Documents are validated in parallel worker processes; each report is stored in the named
+graph ``<document>/report``. Output: text grouped by unit and project (counts per
+severity), JSON (``{"conforms", "results", "summary"}``) or the Turtle
+``sh:ValidationReport``. Exit status 0 whether or not findings are reported; 2 on errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def validate_cmd(args: argparse.Namespace) -> int:
+    from graph.findings import render_json, render_text
+    from graph.store import open_existing
+    from graph.validate import all_findings, merged_report, validate_store
+
+    try:
+        store = open_existing(args.store)
+    except (OSError, FileNotFoundError) as exc:
+        print(f"jixiao validate: {exc}", file=sys.stderr)
+        return 2
+    validations = validate_store(store, workers=args.workers, write=not args.no_write)
+    findings = all_findings(validations)
+    if args.format == "json":
+        sys.stdout.write(render_json(findings, len(validations)) + "\n")
+    elif args.format == "ttl":
+        data = merged_report(validations).serialize(format="turtle", encoding="utf-8")
+        sys.stdout.buffer.write(data)
+    else:
+        sys.stdout.write(render_text(findings, len(validations)))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("validate", help="validate every document with the SHACL shapes")
+    p.add_argument(
+        "--store", metavar="DIR", help="store directory (default $JIXIAO_STORE or ./jixiao-data)"
+    )
+    p.add_argument("--format", choices=("text", "json", "ttl"), default="text")
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: CPUs)")
+    p.add_argument(
+        "--no-write", action="store_true", help="do not store the reports in <document>/report"
+    )
+    p.set_defaults(func=validate_cmd)

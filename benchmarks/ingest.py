@@ -1,0 +1,178 @@
+"""Ingest throughput, store size and auditor-query latency: pyoxigraph on disk vs rdflib.
+
+For each size, synthetic documents (``benchmarks/synth.py``) are written to a temporary
+directory, then read (parse), built (records → N-Triples) and loaded into an on-disk
+``pyoxigraph.Store`` exactly as ``jixiao ingest`` does (one transaction per document); the
+store is then compacted (``optimize``, not timed; "data MB" is the size of its ``.sst``
+files) and the named auditor queries are timed (best of three). The same triples are loaded
+into an rdflib ``Dataset`` (union default graph) up to ``--rdflib-max`` indicators, and the
+same queries run there once, in a worker process killed after ``--rdflib-timeout`` seconds.
+
+    python benchmarks/ingest.py --sizes 1000,10000,100000
+    python benchmarks/ingest.py --sizes 1000000 --rdflib-max 0      # by hand: ~1 h
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.synth import write_corpus  # noqa: E402
+from graph import iris  # noqa: E402
+from graph.build import build_document  # noqa: E402
+from graph.ingest import read_one  # noqa: E402
+from graph.store import ensure_ontology, open_store, query, replace_document  # noqa: E402
+from queries import load_query  # noqa: E402
+
+QUERIES = ("projects_without_satisfaction", "satisfaction_below_90", "indicator_count_per_unit")
+SHORT = {"projects_without_satisfaction": "no-satisf", "satisfaction_below_90": "satisf<90",
+         "indicator_count_per_unit": "per-unit"}  # fmt: skip
+
+
+def _data_size(path: Path) -> int:
+    """Bytes of RocksDB data files (``*.sst``): the write-ahead log is left out, since it is
+    only kept until the memtables are flushed."""
+    return sum(f.stat().st_size for f in path.rglob("*.sst"))
+
+
+def _time_query(run, text: str, repeat: int = 3) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+    best, rows = float("inf"), 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        rows = sum(1 for _ in run(text))
+        best = min(best, time.perf_counter() - start)
+    return best, rows
+
+
+def measure_oxigraph(paths: list[Path], work: Path) -> tuple[dict, list[tuple[str, str]]]:
+    store_dir = work / "store"
+    store = open_store(store_dir)
+    ensure_ontology(store)
+    parse = build = load = 0.0
+    indicators = triples = 0
+    documents: list[tuple[str, str]] = []
+    for path in paths:
+        t0 = time.perf_counter()
+        item = read_one(path)
+        t1 = time.perf_counter()
+        nt = build_document(item.doc, item.sha256)
+        text = nt.text()
+        t2 = time.perf_counter()
+        graph = iris.document_iri(item.doc)
+        replace_document(store, graph, text)
+        t3 = time.perf_counter()
+        parse, build, load = parse + t1 - t0, build + t2 - t1, load + t3 - t2
+        indicators += sum(len(p.indicators) for p in item.doc.projects)
+        triples += len(nt)
+        documents.append((graph, text))
+    store.flush()
+    store.optimize()  # compact, so that the size is that of the data
+    total = parse + build + load
+    row = {
+        "engine": "oxigraph",
+        "indicators": indicators,
+        "triples": triples,
+        "parse": parse,
+        "build": build,
+        "load": load,
+        "rate": indicators / total,
+        "mb": _data_size(store_dir) / 1e6,
+    }
+    for name in QUERIES:
+        seconds, rows = _time_query(lambda q: query(store, q), load_query(name))
+        row[name] = f"{seconds * 1000:.0f} ms ({rows})"
+    return row, documents
+
+
+def _rdflib_worker(documents: list[tuple[str, str]], out: mp.Queue) -> None:
+    from rdflib import Dataset, URIRef
+
+    from ontology import load_graph
+
+    start = time.perf_counter()
+    ds = Dataset(default_union=True)
+    onto = ds.graph(URIRef("urn:ontology"))
+    for triple in load_graph("jx.ttl", "framework.ttl"):
+        onto.add(triple)
+    for graph, text in documents:
+        ds.graph(URIRef(graph)).parse(data=text, format="nt")
+    out.put(("load", time.perf_counter() - start, 0))
+    prefixes = "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
+    for name in QUERIES:
+        seconds, rows = _time_query(lambda q: ds.query(prefixes + q), load_query(name), repeat=1)
+        out.put((name, seconds, rows))
+
+
+def measure_rdflib(documents: list[tuple[str, str]], timeout: float) -> dict:
+    ctx = mp.get_context("spawn")  # fork after RocksDB's threads started can deadlock
+    out: mp.Queue = ctx.Queue()
+    worker = ctx.Process(target=_rdflib_worker, args=(documents, out))
+    worker.start()
+    row: dict = {"engine": "rdflib"}
+    for name in ("load", *QUERIES):
+        try:
+            key, seconds, rows = out.get(timeout=timeout)
+        except Exception:  # queue.Empty: the worker is still busy
+            row[name] = f"> {timeout:.0f} s"
+            for rest in QUERIES:
+                row.setdefault(rest, "skipped")
+            break
+        row[key] = seconds if key == "load" else f"{seconds * 1000:.0f} ms ({rows})"
+    worker.kill()
+    worker.join()
+    return row
+
+
+def _cell(value: object, fmt: str) -> str:
+    return format(value, fmt) if isinstance(value, int | float) else str(value or "—")
+
+
+def print_table(rows: list[dict]) -> None:
+    head = ["size", "engine", "indicators", "triples", "parse s", "build s", "load s", "ind/s",
+            "data MB", *(SHORT[q] for q in QUERIES)]  # fmt: skip
+    fmts = ["", "", ",", ",", ".2f", ".2f", ".2f", ",.0f", ".1f", "", "", ""]
+    keys = ["size", "engine", "indicators", "triples", "parse", "build", "load", "rate", "mb",
+            *QUERIES]  # fmt: skip
+    table = [head] + [[_cell(r.get(k), f) for k, f in zip(keys, fmts, strict=True)] for r in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(head))]
+    for line in table:
+        print("  ".join(c.rjust(w) for c, w in zip(line, widths, strict=True)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="indicator counts")
+    parser.add_argument("--per-document", type=int, default=5000)
+    parser.add_argument("--rdflib-max", type=int, default=10_000)
+    parser.add_argument("--rdflib-timeout", type=float, default=120.0)
+    args = parser.parse_args()
+    rows = []
+    for size in (int(s.replace("_", "")) for s in args.sizes.split(",")):
+        work = Path(tempfile.mkdtemp(prefix=f"jixiao-bench-{size}-"))
+        try:
+            paths = write_corpus(work / "docs", size, args.per_document)
+            row, documents = measure_oxigraph(paths, work)
+            rows.append({"size": f"{size:,}", **row})
+            if size <= args.rdflib_max:
+                rdf = measure_rdflib(documents, args.rdflib_timeout)
+                if isinstance(rdf.get("load"), float):  # same parse and build, rdflib load
+                    seconds = row["parse"] + row["build"] + rdf["load"]
+                    rdf["rate"] = row["indicators"] / seconds
+                rows.append({"size": f"{size:,}", "indicators": row["indicators"],
+                             "triples": row["triples"], **rdf})  # fmt: skip
+            print(f"done {size:,}", file=sys.stderr)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    print_table(rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,200 @@
+"""Documents → store: read, link, build and load each document as one named graph.
+
+Every document is read first (a file that cannot be read is reported and skipped, the
+others go on), then the documents are linked (same year: fuzzy matches become
+``jx:sameProjectAs``, exact ones already share an IRI; across years: ``jx:previousYear``
+for consecutive years, ``jx:sameProjectAs`` otherwise; organisation renames are written by
+:mod:`graph.build`). Link triples go into the graph of the newer document. Each document is
+then built and stored in its own transaction (see :mod:`graph.store`). A document whose
+stored graph has the same SHA-256 and already holds its links is left as it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from extract.doc_records import Document, DocumentError
+from extract.document import decode, read_text
+from extract.linking import Link, link_across_years, link_same_year, normalize_name, renames_of
+from graph import iris
+from graph.build import build_document
+from graph.store import JX, ensure_ontology, replace_document, stored_sha256
+from graph.validate import validate_and_store
+
+
+@dataclass(slots=True)
+class DocResult:
+    """What happened to one document: ``status`` is stored, unchanged or error."""
+
+    path: str
+    status: str
+    document: str = ""
+    department: str | None = None
+    fiscal_year: int | None = None
+    kind: str = ""
+    projects: int = 0
+    indicators: int = 0
+    triples: int = 0
+    seconds: float = 0.0
+    error: str = ""
+    issues: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {k: getattr(self, k) for k in self.__slots__}  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    doc: Document
+    sha256: str
+    seconds: float
+
+
+def read_one(path: Path) -> Loaded:
+    """Read and parse one file; :class:`DocumentError` if it cannot be read."""
+    start = time.perf_counter()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise DocumentError(path, f"cannot read file ({error.strerror})") from None
+    doc = read_text(decode(data, path), path)
+    return Loaded(doc, hashlib.sha256(data).hexdigest(), time.perf_counter() - start)
+
+
+def _groups(docs: Sequence[Document]) -> list[list[Document]]:
+    """Documents that share a unit (renames applied): only those are linked, so that
+    unrelated departments never cost a pairwise comparison."""
+    table = renames_of(docs)
+    parent = list(range(len(docs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i, doc in enumerate(docs):
+        names = {u.name for u in doc.units} | {p.unit for p in doc.projects}
+        for name in names:
+            key = normalize_name(name, table)
+            if key in owner:
+                parent[find(i)] = find(owner[key])
+            else:
+                owner[key] = i
+    groups: dict[int, list[Document]] = {}
+    for i, doc in enumerate(docs):
+        groups.setdefault(find(i), []).append(doc)
+    return list(groups.values())
+
+
+def _project(ref_year: int | None, unit: str, name: str) -> str:
+    return iris.project_iri(ref_year, unit, name)
+
+
+def link_documents(docs: Sequence[Document]) -> dict[str, list[tuple[str, str, str]]]:
+    """Link triples (subject, jx term, object) per document path (the newer document)."""
+    out: dict[str, list[tuple[str, str, str]]] = {d.path: [] for d in docs}
+    years = {d.path: d.fiscal_year for d in docs}
+    for group in _groups(docs):
+        if len(group) < 2:
+            continue
+        links: list[Link] = list(link_same_year(group).links)
+        links += link_across_years(group).links
+        for link in links:
+            a, b = link.a, link.b
+            if (years[a.path] or 0) > (years[b.path] or 0):
+                a, b = b, a
+            older = _project(a.fiscal_year, a.unit, a.name)
+            newer = _project(b.fiscal_year, b.unit, b.name)
+            if older == newer:
+                continue
+            gap = (b.fiscal_year or 0) - (a.fiscal_year or 0)
+            term = "previousYear" if gap == 1 else "sameProjectAs"
+            out[b.path].append((newer, term, older))
+    return out
+
+
+def _has_links(store: ox.Store, graph: str, links: Iterable[tuple[str, str, str]]) -> bool:
+    g = ox.NamedNode(graph)
+    for s, term, o in links:
+        pattern = (ox.NamedNode(s), ox.NamedNode(JX + term), ox.NamedNode(o), g)
+        if next(iter(store.quads_for_pattern(*pattern)), None) is None:
+            return False
+    return True
+
+
+Progress = Callable[[int, int, DocResult], None]
+
+
+def ingest_paths(
+    paths: Sequence[Path | str],
+    store: ox.Store,
+    progress: Progress | None = None,
+    force: bool = False,
+    validate: bool = True,
+) -> list[DocResult]:
+    """Ingest the documents at ``paths`` into ``store``; one :class:`DocResult` each, in
+    order. ``progress(done, total, result)`` is called after each document. Each stored
+    document is validated with the SHACL shapes and its report kept in
+    ``<document>/report`` (architecture.md), unless ``validate`` is false."""
+    ensure_ontology(store)
+    results: list[DocResult] = []
+    loaded: list[Loaded] = []
+    by_path: dict[str, DocResult] = {}
+    for path in paths:
+        try:
+            item = read_one(Path(path))
+        except DocumentError as error:
+            results.append(DocResult(str(path), "error", error=str(error)))
+            continue
+        loaded.append(item)
+        doc = item.doc
+        result = DocResult(
+            doc.path,
+            "stored",
+            document=iris.document_iri(doc),
+            department=doc.department,
+            fiscal_year=doc.fiscal_year,
+            kind=doc.kind,
+            projects=len(doc.projects),
+            indicators=sum(len(p.indicators) for p in doc.projects),
+            seconds=item.seconds,
+            issues=[i.code for i in doc.issues],
+        )
+        results.append(result)
+        by_path[doc.path] = result
+    links = link_documents([item.doc for item in loaded])
+    total = len(results)
+    done = sum(1 for r in results if r.status == "error")
+    for item in loaded:
+        result = by_path[item.doc.path]
+        start = time.perf_counter()
+        doc_links = links.get(item.doc.path, [])
+        if (
+            not force
+            and stored_sha256(store, result.document) == item.sha256
+            and _has_links(store, result.document, doc_links)
+        ):
+            result.status = "unchanged"
+        else:
+            triples = build_document(item.doc, item.sha256, doc_links)
+            result.triples = len(triples)
+            try:
+                replace_document(store, result.document, triples.text())
+                if validate:
+                    validate_and_store(store, result.document)
+            except (OSError, SyntaxError, ValueError) as error:
+                result.status = "error"
+                result.error = f"{item.doc.path}: could not be stored ({error})"
+        result.seconds += time.perf_counter() - start
+        done += 1
+        if progress is not None:
+            progress(done, total, result)
+    return results

@@ -1,0 +1,170 @@
+"""The on-disk store: idempotent re-ingestion, replacement, crash safety, checkpoints."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from benchmarks.synth import write_corpus
+from extract.document import read_document
+from graph import iris
+from graph.build import build_document
+from graph.ingest import ingest_paths, read_one
+from graph.store import (
+    ONTOLOGY_GRAPH,
+    checkpoint,
+    graph_size,
+    open_store,
+    stats,
+    store_path,
+    stored_sha256,
+)
+from tests.conftest import ROOT, SAMPLES
+
+PATHS = sorted(SAMPLES.glob("0*.txt"))
+
+
+def test_store_path_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("JIXIAO_STORE", raising=False)
+    assert store_path() == Path("jixiao-data")
+    monkeypatch.setenv("JIXIAO_STORE", str(tmp_path / "env"))
+    assert store_path() == tmp_path / "env"
+    assert store_path(tmp_path / "flag") == tmp_path / "flag"
+
+
+def test_reingest_changes_no_count(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s")
+    ingest_paths(PATHS, store)
+    first = stats(store)
+    size = len(store)
+    again = ingest_paths(PATHS, store)
+    assert {r.status for r in again} == {"unchanged"}
+    forced = ingest_paths(PATHS, store, force=True)
+    assert {r.status for r in forced} == {"stored"}
+    assert stats(store) == first and len(store) == size
+    # 5 documents, their 5 validation reports and the ontology graph
+    assert first.documents == 5 and first.graphs == 11
+
+
+def test_changed_document_replaces_its_graph(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s")
+    copy = tmp_path / "002.txt"
+    text = PATHS[2].read_text(encoding="utf-8")
+    copy.write_text(text, encoding="utf-8")
+    (result,) = ingest_paths([copy], store)
+    before = graph_size(store, result.document)
+    # a corrected edition: one project row removed
+    lines = text.splitlines(keepends=True)
+    row = next(i for i, line in enumerate(lines) if "政务信息化项目管理经费" in line)
+    copy.write_text("".join(lines[:row] + lines[row + 1 :]), encoding="utf-8")
+    (again,) = ingest_paths([copy], store)
+    assert again.status == "stored" and again.document == result.document
+    assert graph_size(store, result.document) < before
+    assert stats(store).years[0].projects == 69
+    assert stored_sha256(store, result.document) == read_one(copy).sha256
+
+
+def test_ontology_graph_loaded_once(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s")
+    ingest_paths(PATHS[:1], store)
+    n = graph_size(store, ONTOLOGY_GRAPH)
+    ingest_paths(PATHS[1:2], store)
+    assert graph_size(store, ONTOLOGY_GRAPH) == n > 500
+
+
+def test_checkpoint_opens_read_only(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s")
+    ingest_paths(PATHS[:2], store)
+    snap = checkpoint(store, tmp_path / "snap")
+    ingest_paths(PATHS[2:3], store)  # the primary keeps writing
+    reader = ox.Store.read_only(str(snap))
+    graphs = [g.value for g in reader.named_graphs()]
+    # the ontology, two documents and their two validation reports
+    assert len(graphs) == 5 and sum(g.endswith("/report") for g in graphs) == 2
+    assert len(reader) < len(store)
+
+
+def _expected_sizes(paths: list[Path]) -> dict[str, int]:
+    out = {}
+    for path in paths:
+        item = read_one(path)
+        out[iris.document_iri(item.doc)] = len(build_document(item.doc, item.sha256))
+    return out
+
+
+def _ingest_and_kill(corpus: list[Path], store_dir: Path, delay: float) -> None:
+    """Start ``jixiao ingest``, wait until its first document is committed, then ``delay``
+    seconds more (into the next document's load), and kill it with SIGKILL."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        # validation is not what is tested here, and it would slow the ingest 20-fold
+        [sys.executable, "-m", "api.cli", "ingest", "--no-validate", "--store", str(store_dir)]
+        + [str(p) for p in corpus],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        env=env,
+        cwd=ROOT,
+    )
+    assert proc.stderr is not None
+    line = ""
+    while "1/3" not in line:  # the first document is committed
+        line = proc.stderr.readline().decode()
+        assert line, "ingest ended before its first document"
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+
+def test_sigkill_leaves_each_document_whole_or_absent(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "docs", 9000, per_document=3000, seed=7)
+    expected = _expected_sizes(corpus)
+    interrupted = False
+    for attempt, delay in enumerate((2.5, 1.0, 0.3, 0.05)):  # faster machines: kill sooner
+        store_dir = tmp_path / f"store{attempt}"
+        _ingest_and_kill(corpus, store_dir, delay)
+        store = ox.Store(str(store_dir))  # opens after the crash
+        graphs = {g.value for g in store.named_graphs()} - {ONTOLOGY_GRAPH}
+        assert graphs, "the first document was committed before the kill"
+        for graph in graphs:  # every document present is complete
+            assert stored_sha256(store, graph) is not None
+            assert graph_size(store, graph) == expected[graph]
+        if len(graphs) < 3:
+            interrupted = True
+            break
+    assert interrupted, "every kill came after the last document was stored"
+    # and a new ingest completes the store
+    del store
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "api.cli",
+            "ingest",
+            "-q",
+            "--no-validate",
+            "--store",
+            str(store_dir),
+        ]
+        + [str(p) for p in corpus],
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        check=True,
+    )
+    store = ox.Store(str(store_dir))
+    for graph, size in expected.items():
+        assert graph_size(store, graph) == size
+
+
+def test_doc_iri_is_stable_across_paths(tmp_path: Path) -> None:
+    copy = tmp_path / "renamed.txt"
+    copy.write_bytes(PATHS[0].read_bytes())
+    assert iris.document_iri(read_document(copy)) == iris.document_iri(read_document(PATHS[0]))
