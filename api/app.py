@@ -1,0 +1,132 @@
+"""The HTTP service: :func:`create_app` builds the FastAPI application from :class:`Settings`.
+
+This process owns the primary store (read-write, the only writer). At start-up, and after
+each committed ingest, it writes a checkpoint; query workers read the newest checkpoint.
+Every error has one JSON shape: ``{"error": {"status": int, "code": str, "message": str}}``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api import rest, sparql
+from api.settings import Settings, from_env
+from api.workers import Checkpoints, QueryError, QueryPool
+from graph.store import PREFIXES, open_store
+
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "too_large",
+    415: "media_type",
+    422: "invalid_parameters",
+}
+
+
+@dataclass
+class Service:
+    """What the request handlers share (``app.state.service``)."""
+
+    settings: Settings
+    primary: ox.Store
+    checkpoints: Checkpoints
+    pool: QueryPool
+    prefixes: dict[str, str] = field(default_factory=lambda: dict(PREFIXES))
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def committed(self) -> None:
+        """Call after each committed write to the primary store: workers move to it."""
+        self.checkpoints.create(self.primary)
+
+
+def error_body(status: int, code: str, message: str, **extra: Any) -> dict[str, Any]:
+    return {"error": {"status": status, "code": code, "message": message, **extra}}
+
+
+def error_response(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse(error_body(status, code, message, **extra), status_code=status)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(QueryError)
+    async def query_error(request: Request, exc: QueryError) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = ERROR_CODES.get(exc.status_code, "error")
+        response = error_response(exc.status_code, code, str(exc.detail))
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"at": ".".join(str(x) for x in e.get("loc", ())), "message": e.get("msg", "")}
+            for e in exc.errors()
+        ]
+        return error_response(422, "invalid_parameters", "invalid parameters", details=problems)
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception) -> JSONResponse:
+        return error_response(500, "internal", f"{type(exc).__name__}: {exc}")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The application; the store and the worker pool open when it starts serving."""
+    settings = settings or from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        primary = open_store(settings.store)
+        checkpoints = Checkpoints(settings.checkpoint_root)
+        checkpoints.create(primary)
+        pool = QueryPool(settings.workers, checkpoints)
+        app.state.service = Service(settings, primary, checkpoints, pool)
+        try:
+            yield
+        finally:
+            pool.close()
+            checkpoints.current = None
+            checkpoints.prune()
+            primary.flush()
+            del app.state.service
+
+    app = FastAPI(
+        title="jixiao",
+        summary="Budget performance-indicator knowledge graph: SPARQL 1.1 endpoint and REST API",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=["X-Jixiao-Truncated", "X-Total-Count"],
+    )
+    _install_error_handlers(app)
+    app.include_router(sparql.build_router())
+    app.include_router(rest.build_router())
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """For ``uvicorn --factory api.app:app_from_env``."""
+    return create_app(from_env())

@@ -1,0 +1,407 @@
+"""The REST API auditors use (``/api/…``) and ``/id/…`` dereferencing.
+
+Every route is a SPARQL query run by the worker pool (same time limit as ``/sparql``).
+Values from the request become typed terms (:class:`api.workers.Term`, validated by
+pyoxigraph) and reach the query either through ``substitutions`` (named queries: projected
+variables) or as a ``VALUES`` block serialised by pyoxigraph from those terms (our own
+queries, where the variable sits in a sub-query). Request text is never formatted into a
+query; other fragments come from fixed whitelists.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Header, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+
+import queries
+from api.sparql import negotiate_media
+from api.workers import Job, QueryError, Term
+
+JX = "https://w3id.org/jixiao/ontology#"
+JXID = "https://w3id.org/jixiao/id/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SH = "http://www.w3.org/ns/shacl#"
+
+
+class Lacks(StrEnum):
+    output = "output"
+    effect = "effect"
+    satisfaction = "satisfaction"
+    cost = "cost"
+
+
+class Mode(StrEnum):
+    strict = "strict"
+    lenient = "lenient"
+
+
+CATEGORY = {
+    Lacks.output: ("CategoryOutput", "产出"),
+    Lacks.effect: ("CategoryEffect", "效益"),
+    Lacks.satisfaction: ("CategorySatisfaction", "满意"),
+    Lacks.cost: ("CategoryCost", "成本"),
+}
+Limit = Annotated[int, Query(ge=1, le=1000)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+
+
+def _value(cell: dict[str, Any] | None) -> Any:
+    if cell is None:
+        return None
+    value, datatype = cell["value"], cell.get("datatype", "")
+    if datatype in (XSD + "integer", XSD + "gYear", XSD + "int", XSD + "long"):
+        try:
+            return int(value)
+        except ValueError:
+            return value
+    if datatype in (XSD + "decimal", XSD + "double", XSD + "float"):
+        return float(value)
+    if datatype == XSD + "boolean":
+        return value == "true"
+    return value
+
+
+def values_block(values: dict[str, Term | None]) -> str:
+    """``VALUES (?a ?b) { (t1 t2) }`` from typed terms (pyoxigraph writes each term)."""
+    given = {k: v for k, v in values.items() if v is not None}
+    if not given:
+        return ""
+    for name in given:
+        if not re.fullmatch(r"[A-Za-z_]\w*", name):
+            raise ValueError(f"bad variable name {name!r}")
+    names = " ".join(f"?{k}" for k in given)
+    terms = " ".join(str(t.to_ox()) for t in given.values())
+    return f"VALUES ({names}) {{ ({terms}) }}"
+
+
+def _job(request: Request, text: str, fmt: str, bindings: dict[str, Term | None]) -> Job:
+    service = request.app.state.service
+    return Job(
+        query=text,
+        fmt=fmt,
+        row_cap=service.settings.row_cap,
+        prefixes=(*service.prefixes.items(), ("sh", SH)),
+        bindings=tuple((k, v) for k, v in bindings.items() if v is not None),
+    )
+
+
+def select(
+    request: Request,
+    text: str,
+    values: dict[str, Term | None] | None = None,
+    substitute: dict[str, Term | None] | None = None,
+) -> list[dict[str, Any]]:
+    """Rows of a SELECT as plain Python values. ``values`` fill the ``{values}`` slot of
+    ``text`` with a VALUES block; ``substitute`` binds projected variables."""
+    service = request.app.state.service
+    text = text.replace("{values}", values_block(values or {}))
+    job = _job(request, text, "json", substitute or {})
+    answer = service.pool.run(job, service.settings.query_timeout)
+    doc = json.loads(answer.body)
+    names = doc["head"]["vars"]
+    return [{k: _value(row.get(k)) for k in names} for row in doc["results"]["bindings"]]
+
+
+def _year(year: int | None) -> Term | None:
+    return None if year is None else Term("literal", str(year), XSD + "gYear")
+
+
+def _text(value: str | None) -> Term | None:
+    return None if value is None else Term("literal", value)
+
+
+def _iri(value: str) -> Term:
+    if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
+        raise QueryError(400, "bad_iri", f"not an IRI: {value!r}")
+    return Term("iri", value)
+
+
+def _lacks(lacks: Lacks | None, mode: Mode) -> str:
+    """A MINUS block from the whitelist above (no request text goes into the query)."""
+    if lacks is None:
+        return ""
+    concept, keyword = CATEGORY[lacks]
+    block = f"MINUS {{ ?p jx:hasIndicator/(jx:level1|jx:level2)/jx:category jx:{concept} }}"
+    if mode is Mode.lenient:
+        block += (
+            "\n  MINUS { ?p jx:hasIndicator ?li . ?li jx:name|jx:level1Text|jx:level2Text ?lt "
+            f'FILTER(CONTAINS(STR(?lt), "{keyword}")) }}'
+        )
+    return block
+
+
+_PROJECTS = """
+SELECT ?id (MIN(?n) AS ?name) (MIN(?ul) AS ?unit) (MIN(?u) AS ?unit_id) (MIN(?y) AS ?year)
+       (MIN(?a) AS ?amount) (COUNT(DISTINCT ?i) AS ?indicators) WHERE {
+  { SELECT DISTINCT ?p WHERE {
+      ?p a jx:Project ; jx:fiscalYear ?year ; jx:unit ?unitIri .
+      ?unitIri skos:prefLabel ?unitLabel .
+      {values}
+      %(filters)s
+      %(lacks)s
+  } }
+  ?p jx:name ?n ; jx:fiscalYear ?y ; jx:unit ?u . ?u skos:prefLabel ?ul .
+  OPTIONAL { ?p jx:amountTotal ?a } OPTIONAL { ?p jx:hasIndicator ?i }
+  BIND(?p AS ?id)
+} GROUP BY ?id ORDER BY ?year ?unit ?name ?id
+"""
+
+
+def _project_filters(unit: str | None, lacks: Lacks | None) -> str:
+    parts = []
+    if unit is not None:
+        parts.append("FILTER(?unitIri = ?unitParam || STR(?unitLabel) = STR(?unitParam))")
+    if lacks is not None:
+        parts.append("?p jx:hasIndicator ?anyIndicator .")
+    return "\n      ".join(parts)
+
+
+def _unit_term(unit: str | None) -> Term | None:
+    if unit is None:
+        return None
+    return Term("iri", unit) if unit.startswith(("http://", "https://")) else _text(unit)
+
+
+def build_router() -> APIRouter:
+    router = APIRouter(tags=["rest"])
+
+    @router.get("/api/projects", summary="Projects, filtered and paged")
+    def projects(
+        request: Request,
+        year: int | None = Query(None, ge=1900, le=2200),
+        unit: str | None = Query(None, max_length=300, description="unit name or IRI"),
+        lacks: Lacks | None = None,
+        mode: Mode = Mode.strict,
+        limit: Limit = 100,
+        offset: Offset = 0,
+    ) -> dict[str, Any]:
+        text = _PROJECTS % {"filters": _project_filters(unit, lacks), "lacks": _lacks(lacks, mode)}
+        rows = select(request, text, {"year": _year(year), "unitParam": _unit_term(unit)})
+        return {"total": len(rows), "items": rows[offset : offset + limit]}
+
+    @router.get("/api/projects/{project_id:path}", summary="One project")
+    def project(request: Request, project_id: str) -> dict[str, Any]:
+        iri = _iri(project_id if "://" in project_id else JXID + "project/" + project_id)
+        text = _PROJECTS % {"filters": "", "lacks": ""}
+        rows = select(request, text, {"p": iri})
+        if not rows:
+            raise QueryError(404, "not_found", f"no project {iri.value}")
+        item = rows[0]
+        item["indicators"] = select(request, _INDICATORS, {"project": iri})
+        item["findings"] = select(request, _FINDINGS_OF, {"focus": iri})
+        return item
+
+    @router.get("/api/units", summary="Budget units")
+    def units(request: Request, year: int | None = Query(None, ge=1900, le=2200)) -> dict:
+        rows = select(request, _UNITS, {"year": _year(year)})
+        return {"total": len(rows), "items": rows}
+
+    @router.get("/api/departments", summary="Departments")
+    def departments(request: Request) -> dict[str, Any]:
+        rows = select(request, _DEPARTMENTS)
+        return {"total": len(rows), "items": rows}
+
+    @router.get("/api/indicators", summary="Indicators, filtered and paged")
+    def indicators(
+        request: Request,
+        year: int | None = Query(None, ge=1900, le=2200),
+        category: Lacks | None = None,
+        limit: Limit = 100,
+        offset: Offset = 0,
+    ) -> dict[str, Any]:
+        cat = None if category is None else Term("iri", JX + CATEGORY[category][0])
+        text = _ALL_INDICATORS.replace("{category}", "" if cat is None else _CATEGORY_PATTERN)
+        rows = select(request, text, {"year": _year(year), "category": cat})
+        return {"total": len(rows), "items": rows[offset : offset + limit]}
+
+    @router.get("/api/findings", summary="Validation findings")
+    def findings(
+        request: Request,
+        severity: str | None = Query(None, pattern="^(Violation|Warning|Info)$"),
+        limit: Limit = 100,
+        offset: Offset = 0,
+    ) -> dict[str, Any]:
+        sev = None if severity is None else Term("iri", SH + severity)
+        rows = select(request, _FINDINGS, {"severity": sev})
+        return {"total": len(rows), "items": rows[offset : offset + limit]}
+
+    @router.get("/api/queries", summary="Named queries")
+    def named_queries() -> dict[str, Any]:
+        items = []
+        for name in queries.list_queries():
+            meta = queries.metadata(queries.load_query(name))
+            items.append({"name": name, **meta, "params": _declared(meta)})
+        return {"total": len(items), "items": items}
+
+    @router.get("/api/queries/{name}", summary="Run a named query (parameters bound as terms)")
+    def named_query(request: Request, name: str) -> dict[str, Any]:
+        try:
+            text = queries.load_query(name)
+        except KeyError as error:
+            raise QueryError(404, "not_found", str(error.args[0])) from None
+        declared = _declared(queries.metadata(text))
+        bindings: dict[str, Term | None] = {}
+        for key, value in request.query_params.items():
+            if key not in declared:
+                raise QueryError(400, "unknown_parameter", f"{name} takes no parameter {key!r}")
+            bindings[key] = _typed(value, declared[key])
+        rows = select(request, text, substitute=bindings)
+        return {"total": len(rows), "items": rows}
+
+    @router.get("/id/{path:path}", summary="Describe a resource (HTML, Turtle, JSON-LD)")
+    def dereference(request: Request, path: str) -> Response:
+        return describe(request, _iri(JXID + path))
+
+    @router.post("/api/documents", summary="Ingest an uploaded document (bearer token)")
+    async def upload(
+        request: Request,
+        file: Annotated[UploadFile, File()],
+        authorization: Annotated[str | None, Header()] = None,
+    ) -> dict[str, Any]:
+        from starlette.concurrency import run_in_threadpool
+
+        service = request.app.state.service
+        token = service.settings.api_token
+        if not token:
+            raise QueryError(403, "ingest_disabled", "ingest over HTTP is off (no API token)")
+        if authorization != f"Bearer {token}":
+            raise QueryError(401, "unauthorized", "a valid bearer token is required")
+        data = await file.read(service.settings.upload_limit + 1)
+        if len(data) > service.settings.upload_limit:
+            raise QueryError(413, "too_large", "the upload exceeds the size limit")
+        name = re.sub(r"[^\w.\-]", "_", Path(file.filename or "upload.txt").name)[:100]
+        return await run_in_threadpool(_ingest, service, name or "upload.txt", data)
+
+    return router
+
+
+def _declared(meta: dict[str, str]) -> dict[str, str]:
+    """``#+ params: name (xsd:type, …); …`` or ``name:type, …`` (``none``: no parameters)."""
+    kinds = "iri|string|integer|decimal|gYear|boolean"
+    pattern = rf"(?:^|[,;]\s*)(\w+)\s*(?::\s*|\(\s*xsd:)({kinds})\b"
+    return {m.group(1): m.group(2) for m in re.finditer(pattern, meta.get("params", ""))}
+
+
+def _typed(value: str, kind: str) -> Term:
+    if kind == "iri":
+        return _iri(value)
+    if kind == "string":
+        return Term("literal", value)
+    checks = {"integer": r"[+-]?\d+", "decimal": r"[+-]?\d+(\.\d+)?", "gYear": r"\d{4}",
+              "boolean": r"true|false"}  # fmt: skip
+    if not re.fullmatch(checks[kind], value):
+        raise QueryError(400, "bad_parameter", f"{value!r} is not a valid {kind}")
+    return Term("literal", value, XSD + kind)
+
+
+def _ingest(service: Any, name: str, data: bytes) -> dict[str, Any]:
+    from graph.ingest import ingest_paths
+
+    folder = Path(tempfile.mkdtemp(prefix="jixiao-upload-"))
+    try:
+        path = folder / name
+        path.write_bytes(data)
+        with service.write_lock:
+            results = ingest_paths([path], service.primary)
+            service.committed()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {"documents": [r.as_dict() for r in results]}
+
+
+DESCRIBE_MEDIA = {
+    "text/html": "html",
+    "text/turtle": "ttl",
+    "application/ld+json": "jsonld",
+    "application/n-triples": "nt",
+    "application/json": "jsonld",
+}
+_DESCRIBE = "CONSTRUCT { ?s ?p ?o } WHERE { {values} ?s ?p ?o }"
+
+
+def describe(request: Request, iri: Term) -> Response:
+    media = negotiate_media(DESCRIBE_MEDIA, request.headers.get("accept"))
+    if media is None:
+        raise QueryError(406, "not_acceptable", "HTML, Turtle, JSON-LD or N-Triples only")
+    fmt = DESCRIBE_MEDIA[media]
+    service = request.app.state.service
+    text = _DESCRIBE.replace("{values}", values_block({"s": iri}))
+    job = _job(request, text, "nt" if fmt == "html" else fmt, {})
+    answer = service.pool.run(job, service.settings.query_timeout)
+    if not answer.body.strip():
+        raise QueryError(404, "not_found", f"nothing is known about {iri.value}")
+    if fmt != "html":
+        return Response(answer.body, media_type=media, headers={"Vary": "Accept"})
+    rows = select(request, "SELECT ?p ?o WHERE { {values} ?s ?p ?o } ORDER BY ?p ?o", {"s": iri})
+    cells = "".join(
+        f"<tr><td>{html.escape(str(r['p']))}</td><td>{_html_value(r['o'])}</td></tr>" for r in rows
+    )
+    title = html.escape(iri.value)
+    body = (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head>"
+        f"<body><h1>{title}</h1><table>{cells}</table></body></html>"
+    )
+    return HTMLResponse(body, headers={"Vary": "Accept"})
+
+
+def _html_value(value: Any) -> str:
+    text = str(value)
+    if text.startswith(JXID):
+        link = "/id/" + text[len(JXID) :]
+        return f"<a href='{html.escape(link)}'>{html.escape(text)}</a>"
+    return html.escape(text)
+
+
+_INDICATORS = """
+SELECT ?id (MIN(?n) AS ?name) (MIN(?pos) AS ?position) (MIN(?l1) AS ?level1)
+       (MIN(?l2) AS ?level2) (MIN(?c) AS ?category) (MIN(?ar) AS ?annual_target)
+       (MIN(?pr) AS ?period_target) WHERE {
+  {values} ?project jx:hasIndicator ?id . ?id jx:name ?n .
+  OPTIONAL { ?id jx:position ?pos } OPTIONAL { ?id jx:level1Text ?l1 }
+  OPTIONAL { ?id jx:level2Text ?l2 }
+  OPTIONAL { ?id (jx:level1|jx:level2)/jx:category ?c }
+  OPTIONAL { ?id jx:annualTarget/jx:rawText ?ar } OPTIONAL { ?id jx:periodTarget/jx:rawText ?pr }
+} GROUP BY ?id ORDER BY ?position
+"""
+_ALL_INDICATORS = """
+SELECT ?id (MIN(?n) AS ?name) (MIN(?p) AS ?project) (MIN(?y) AS ?year) (MIN(?c) AS ?category)
+       (MIN(?ar) AS ?annual_target) WHERE {
+  {values} ?p jx:hasIndicator ?id ; jx:fiscalYear ?year . ?id jx:name ?n . {category}
+  OPTIONAL { ?id (jx:level1|jx:level2)/jx:category ?c }
+  OPTIONAL { ?id jx:annualTarget/jx:rawText ?ar }
+  BIND(?year AS ?y)
+} GROUP BY ?id ORDER BY ?year ?project ?id
+"""
+_CATEGORY_PATTERN = "?id (jx:level1|jx:level2)/jx:category ?category ."
+_UNITS = """
+SELECT ?id (MIN(?l) AS ?name) (COUNT(DISTINCT ?p) AS ?projects) WHERE {
+  {values} ?p a jx:Project ; jx:unit ?id ; jx:fiscalYear ?year . ?id skos:prefLabel ?l .
+} GROUP BY ?id ORDER BY ?name
+"""
+_DEPARTMENTS = """
+SELECT ?id (MIN(?l) AS ?name) (COUNT(DISTINCT ?d) AS ?documents) WHERE {
+  ?d a jx:SourceDocument ; jx:organization ?id . OPTIONAL { ?id skos:prefLabel ?l }
+} GROUP BY ?id ORDER BY ?name
+"""
+_FINDINGS = """
+SELECT ?result ?severity ?focus ?shape ?message WHERE {
+  {values} ?result a sh:ValidationResult ; sh:resultSeverity ?severity ; sh:focusNode ?focus .
+  OPTIONAL { ?result sh:sourceShape ?shape } OPTIONAL { ?result sh:resultMessage ?message }
+} ORDER BY ?severity ?focus
+"""
+_FINDINGS_OF = """
+SELECT ?result ?severity ?node ?shape ?message WHERE {
+  {values} { BIND(?focus AS ?node) } UNION { ?focus jx:hasIndicator ?node }
+  ?result a sh:ValidationResult ; sh:resultSeverity ?severity ; sh:focusNode ?node .
+  OPTIONAL { ?result sh:sourceShape ?shape } OPTIONAL { ?result sh:resultMessage ?message }
+} ORDER BY ?severity
+"""

@@ -1,0 +1,114 @@
+"""Settings of the HTTP service, read from the environment (and overridden by ``jixiao serve``).
+
+Every setting is listed in :data:`DOCUMENTED` with its variable and meaning; a test checks that
+each field of :class:`Settings` is documented there.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from graph.store import store_path
+
+DOCUMENTED: dict[str, tuple[str, str]] = {
+    "store": ("JIXIAO_STORE", "directory of the primary pyoxigraph store (default ./jixiao-data)"),
+    "checkpoints": (
+        "JIXIAO_CHECKPOINTS",
+        "directory for the read-only checkpoints the query workers open "
+        "(default: <store>.checkpoints next to the store, same file system for hard links)",
+    ),
+    "host": ("JIXIAO_HOST", "address to listen on (default 127.0.0.1)"),
+    "port": ("JIXIAO_PORT", "TCP port (default 8000)"),
+    "query_timeout": (
+        "JIXIAO_QUERY_TIMEOUT",
+        "seconds a query may run before its worker process is killed (default 30)",
+    ),
+    "row_cap": (
+        "JIXIAO_ROW_CAP",
+        "most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) in one answer (default 10000)",
+    ),
+    "workers": ("JIXIAO_WORKERS", "number of query worker processes (default 2)"),
+    "api_token": (
+        "JIXIAO_API_TOKEN",
+        "bearer token that allows POST /api/documents; ingest over HTTP is off when unset",
+    ),
+    "upload_limit": (
+        "JIXIAO_UPLOAD_LIMIT",
+        "largest accepted upload or request body in bytes (default 20 MiB)",
+    ),
+    "query_size_limit": (
+        "JIXIAO_QUERY_SIZE_LIMIT",
+        "largest accepted SPARQL query text in bytes (default 256 KiB)",
+    ),
+    "cors_origins": (
+        "JIXIAO_CORS_ORIGINS",
+        "comma-separated origins allowed by CORS (default *)",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    store: Path
+    checkpoints: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    query_timeout: float = 30.0
+    row_cap: int = 10_000
+    workers: int = 2
+    api_token: str | None = None
+    upload_limit: int = 20 * 1024 * 1024
+    query_size_limit: int = 256 * 1024
+    cors_origins: tuple[str, ...] = ("*",)
+
+    def __post_init__(self) -> None:
+        if self.query_timeout <= 0:
+            raise ValueError("query_timeout must be positive")
+        if self.row_cap < 1 or self.workers < 1:
+            raise ValueError("row_cap and workers must be at least 1")
+
+    @property
+    def checkpoint_root(self) -> Path:
+        if self.checkpoints is not None:
+            return self.checkpoints
+        resolved = self.store.resolve()
+        return resolved.with_name(resolved.name + ".checkpoints")
+
+    def with_overrides(self, **values: object) -> Settings:
+        """A copy with the given fields replaced; ``None`` values are ignored."""
+        return replace(self, **{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
+
+
+def from_env(env: Mapping[str, str] | None = None) -> Settings:
+    """Settings from ``JIXIAO_*`` variables (see :data:`DOCUMENTED`)."""
+    env = os.environ if env is None else env
+
+    def get(name: str) -> str | None:
+        value = env.get(DOCUMENTED[name][0])
+        return value if value not in (None, "") else None
+
+    values: dict[str, object] = {"store": store_path(get("store"))}
+    converters = {
+        "checkpoints": Path,
+        "host": str,
+        "port": int,
+        "query_timeout": float,
+        "row_cap": int,
+        "workers": int,
+        "api_token": str,
+        "upload_limit": int,
+        "query_size_limit": int,
+        "cors_origins": lambda v: tuple(o.strip() for o in v.split(",") if o.strip()),
+    }
+    for name, convert in converters.items():
+        raw = get(name)
+        if raw is not None:
+            values[name] = convert(raw)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def field_names() -> list[str]:
+    return [f.name for f in fields(Settings)]
