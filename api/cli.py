@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from api import cmd_extract, cmd_ingest
+from api import cmd_export, cmd_extract, cmd_graph, cmd_ingest, cmd_serve, cmd_validate
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -13,7 +13,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="jixiao", description="Budget performance-indicator knowledge graph."
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (cmd_extract, cmd_ingest):
+    for module in (cmd_extract, cmd_ingest, cmd_graph, cmd_validate, cmd_export, cmd_serve):
         module.register(sub)
     return parser
 
