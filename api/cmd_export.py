@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from api.common import open_store_or_report
 from graph.export import FORMATS, VIEWS
 
 
@@ -29,12 +30,9 @@ def _write(chunks: Iterable[bytes], output: str | None) -> None:
 
 def export_cmd(args: argparse.Namespace) -> int:
     from graph.export import iter_export
-    from graph.store import open_existing
 
-    try:
-        store = open_existing(args.store)
-    except (OSError, FileNotFoundError) as exc:
-        print(f"jixiao export: {exc}", file=sys.stderr)
+    store = open_store_or_report(args.store, "export")
+    if store is None:
         return 2
     try:
         chunks = iter_export(store, args.format, args.view, args.year)

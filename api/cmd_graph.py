@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from api.common import open_store_or_report
+
 FORMATS = ("json", "csv", "tsv", "xml", "ttl", "nt")
 
 
@@ -21,7 +23,7 @@ def _query_text(spec: str) -> str:
 
 
 def query_cmd(args: argparse.Namespace) -> int:
-    from graph.store import open_existing, query, serialize
+    from graph.store import query, serialize
 
     try:
         text = _query_text(args.query)
@@ -29,10 +31,8 @@ def query_cmd(args: argparse.Namespace) -> int:
         message = exc.args[0] if isinstance(exc, KeyError) else str(exc)
         print(f"jixiao query: {message}", file=sys.stderr)
         return 2
-    try:
-        store = open_existing(args.store)
-    except (OSError, FileNotFoundError) as exc:
-        print(f"jixiao query: {exc}", file=sys.stderr)
+    store = open_store_or_report(args.store, "query")
+    if store is None:
         return 2
     try:
         result = query(store, text)
@@ -50,12 +50,10 @@ def query_cmd(args: argparse.Namespace) -> int:
 
 
 def stats_cmd(args: argparse.Namespace) -> int:
-    from graph.store import open_existing, stats
+    from graph.store import stats
 
-    try:
-        store = open_existing(args.store)
-    except (OSError, FileNotFoundError) as exc:
-        print(f"jixiao stats: {exc}", file=sys.stderr)
+    store = open_store_or_report(args.store, "stats")
+    if store is None:
         return 2
     s = stats(store)
     if args.json:

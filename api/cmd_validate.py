@@ -11,16 +11,15 @@ from __future__ import annotations
 import argparse
 import sys
 
+from api.common import open_store_or_report
+
 
 def validate_cmd(args: argparse.Namespace) -> int:
     from graph.findings import render_json, render_text
-    from graph.store import open_existing
     from graph.validate import all_findings, merged_report, validate_store
 
-    try:
-        store = open_existing(args.store)
-    except (OSError, FileNotFoundError) as exc:
-        print(f"jixiao validate: {exc}", file=sys.stderr)
+    store = open_store_or_report(args.store, "validate")
+    if store is None:
         return 2
     validations = validate_store(store, workers=args.workers, write=not args.no_write)
     findings = all_findings(validations)
