@@ -1,6 +1,6 @@
 """The SPARQL 1.1 Protocol endpoint, against a real uvicorn server on 127.0.0.1.
 
-The W3C protocol manifest (``../shared/specs/w3c-sparql11-protocol``) is run by our own
+The W3C protocol manifest (``tests/specs/w3c-sparql11-protocol``, a copy of ``../shared/specs``) is run by our own
 runner: query cases as the manifest says, update cases must be refused (the endpoint is
 read-only). Then content negotiation, the Service Description, SPARQLWrapper and rdflib's
 SPARQLStore as clients, the row cap, the time limit, and a loopback listener proving that
@@ -32,7 +32,7 @@ from rdflib.query import Result
 from api.sparql import GRAPH_MEDIA, RESULT_MEDIA, negotiate, scan_query
 
 ROOT = Path(__file__).resolve().parent.parent
-SPECS = ROOT.parent / "shared" / "specs"
+SPECS = ROOT / "tests" / "specs"
 PROTOCOL = SPECS / "w3c-sparql11-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
