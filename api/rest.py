@@ -19,6 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import pyoxigraph as ox
 from fastapi import APIRouter, File, Header, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
@@ -122,6 +123,10 @@ def _text(value: str | None) -> Term | None:
 def _iri(value: str) -> Term:
     if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
         raise QueryError(400, "bad_iri", f"not an IRI: {value!r}")
+    try:
+        ox.NamedNode(value)  # the store's own IRI check (code points the regex lets through)
+    except ValueError:
+        raise QueryError(400, "bad_iri", f"not an IRI: {value!r}") from None
     return Term("iri", value)
 
 
@@ -168,7 +173,7 @@ def _project_filters(unit: str | None, lacks: Lacks | None) -> str:
 def _unit_term(unit: str | None) -> Term | None:
     if unit is None:
         return None
-    return Term("iri", unit) if unit.startswith(("http://", "https://")) else _text(unit)
+    return _iri(unit) if unit.startswith(("http://", "https://")) else _text(unit)
 
 
 def build_router() -> APIRouter:

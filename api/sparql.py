@@ -287,6 +287,11 @@ def build_job(
         raise QueryError(406, "not_acceptable", "no acceptable format for this query's results")
     default = params.get("default-graph-uri")
     named = params.get("named-graph-uri")
+    for iri in [*(default or ()), *(named or ()), *scan.from_iris]:
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            raise QueryError(400, "bad_iri", f"not a valid graph IRI: {iri!r}") from None
     explicit = default is not None or named is not None
     return Job(
         query=query,
