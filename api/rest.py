@@ -21,7 +21,7 @@ from typing import Annotated, Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, File, Header, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 import queries
 from api.sparql import negotiate_media
@@ -265,6 +265,23 @@ def build_router() -> APIRouter:
     @router.get("/id/{path:path}", summary="Describe a resource (HTML, Turtle, JSON-LD)")
     def dereference(request: Request, path: str) -> Response:
         return describe(request, _iri(JXID + path))
+
+    @router.get("/api/export.gexf", summary="A view of the graph as GEXF 1.3, for Gephi")
+    def export_gexf(
+        request: Request,
+        view: Annotated[str, Query(pattern="^(full|categories|shared-indicators|units)$")] = "full",
+        year: Annotated[int | None, Query(ge=1900, le=2999)] = None,
+    ) -> StreamingResponse:
+        from graph.export import export_filename, iter_gexf
+
+        # the view is read before the first byte is sent, so errors still get the JSON shape
+        chunks = iter_gexf(request.app.state.service.primary, view, year)
+        name = export_filename("gexf", view, year)
+        return StreamingResponse(
+            chunks,
+            media_type="application/gexf+xml",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     @router.post("/api/documents", summary="Ingest an uploaded document (bearer token)")
     async def upload(

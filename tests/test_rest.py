@@ -185,3 +185,21 @@ def test_every_setting_is_documented() -> None:
     settings = from_env({"JIXIAO_QUERY_TIMEOUT": "2.5", "JIXIAO_STORE": "/tmp/x"})
     assert settings.query_timeout == 2.5 and settings.store == Path("/tmp/x")
     assert from_env({}).query_timeout == 30
+
+
+def test_export_gexf_download(server: Server) -> None:
+    from lxml import etree
+
+    from tests.test_export import SCHEMA
+
+    response = get(server, "/api/export.gexf", params={"view": "full", "year": 2026})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/gexf+xml")
+    assert 'filename="jixiao-full-2026.gexf"' in response.headers["content-disposition"]
+    root = etree.fromstring(response.content)
+    assert etree.RelaxNG(etree.parse(str(SCHEMA))).validate(root)
+    ns = {"g": "http://gexf.net/1.3"}
+    types = root.xpath("//g:node/g:attvalues/g:attvalue[@for='type']/@value", namespaces=ns)
+    assert types.count("project") == 70
+    assert "广州12345政务服务便民热线平台运营项目" in response.text
+    assert_error(get(server, "/api/export.gexf", params={"view": "nope"}), 422)
