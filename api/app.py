@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import rest, sparql
+from api.cache import AnswerCache
 from api.settings import Settings, from_env
 from api.workers import Checkpoints, QueryError, QueryPool
 from graph.store import PREFIXES, open_store
@@ -97,7 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         primary = open_store(settings.store)
         checkpoints = Checkpoints(settings.checkpoint_root)
         checkpoints.create(primary)
-        pool = QueryPool(settings.workers, checkpoints)
+        cache = AnswerCache(int(settings.cache_mb * 2**20)) if settings.cache_mb > 0 else None
+        pool = QueryPool(settings.workers, checkpoints, cache=cache)
         app.state.service = Service(settings, primary, checkpoints, pool)
         try:
             yield

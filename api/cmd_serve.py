@@ -19,6 +19,7 @@ def serve_cmd(args: argparse.Namespace) -> int:
         port=args.port,
         query_timeout=args.query_timeout,
         workers=args.workers,
+        cache_mb=args.cache_mb,
     )
     app = create_app(settings)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level)
@@ -37,6 +38,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="time limit per query (default $JIXIAO_QUERY_TIMEOUT or 30)",
     )
     p.add_argument("--workers", type=int, help="query worker processes (default 2)")
+    p.add_argument(
+        "--cache-mb",
+        type=float,
+        metavar="MB",
+        help="answers of repeated queries kept in memory (default $JIXIAO_CACHE_MB or 64; 0: off)",
+    )
     p.add_argument("--log-level", default="warning", help="uvicorn log level (default warning)")
     p.set_defaults(func=serve_cmd)
 

@@ -43,6 +43,11 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
         "JIXIAO_QUERY_SIZE_LIMIT",
         "largest accepted SPARQL query text in bytes (default 256 KiB)",
     ),
+    "cache_mb": (
+        "JIXIAO_CACHE_MB",
+        "megabytes of recent query answers kept to answer repeated queries at once; "
+        "emptied by every ingest (default 64; 0 turns the cache off)",
+    ),
     "cors_origins": (
         "JIXIAO_CORS_ORIGINS",
         "comma-separated origins allowed by CORS (default *)",
@@ -62,11 +67,14 @@ class Settings:
     api_token: str | None = None
     upload_limit: int = 20 * 1024 * 1024
     query_size_limit: int = 256 * 1024
+    cache_mb: float = 64.0
     cors_origins: tuple[str, ...] = ("*",)
 
     def __post_init__(self) -> None:
         if self.query_timeout <= 0:
             raise ValueError("query_timeout must be positive")
+        if self.cache_mb < 0:
+            raise ValueError("cache_mb must not be negative")
         if self.row_cap < 1 or self.workers < 1:
             raise ValueError("row_cap and workers must be at least 1")
 
@@ -101,6 +109,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         "api_token": str,
         "upload_limit": int,
         "query_size_limit": int,
+        "cache_mb": float,
         "cors_origins": lambda v: tuple(o.strip() for o in v.split(",") if o.strip()),
     }
     for name, convert in converters.items():

@@ -298,7 +298,6 @@ def build_job(
         fmt=table[media],
         media=media,
         row_cap=row_cap,
-        union=not scan.has_from,
         default_graphs=tuple(default or ()) if explicit else None,
         named_graphs=tuple(named or ()) if explicit else None,
         from_iris=scan.from_iris,

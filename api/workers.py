@@ -29,6 +29,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from api.cache import AnswerCache
+
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
     "xml": ox.QueryResultsFormat.XML,
@@ -77,7 +79,6 @@ class Job:
     fmt: str  # a key of RESULT_FORMATS or GRAPH_FORMATS
     row_cap: int
     media: str = ""  # the negotiated media type (the parent labels the answer with it)
-    union: bool = True
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     from_iris: tuple[str, ...] = ()
@@ -159,8 +160,6 @@ def execute(store: ox.Store, job: Job) -> Answer:
     if job.default_graphs is not None or job.named_graphs is not None:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
-    else:
-        kwargs["use_default_graph_as_union"] = job.union and not job.from_iris
     if job.bindings:
         kwargs["substitutions"] = {ox.Variable(n): t.to_ox() for n, t in job.bindings}
     try:
@@ -269,7 +268,14 @@ class _Worker:
 class QueryPool:
     """``size`` worker processes; :meth:`run` is blocking and thread-safe."""
 
-    def __init__(self, size: int, checkpoints: Checkpoints, start_timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        size: int,
+        checkpoints: Checkpoints,
+        start_timeout: float = 60.0,
+        cache: AnswerCache | None = None,
+    ) -> None:
+        self.cache = cache
         self._ctx = mp.get_context("spawn")
         self._checkpoints = checkpoints
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -314,6 +320,12 @@ class QueryPool:
 
     def run(self, job: Job, timeout: float) -> Answer:
         """Answer ``job`` within ``timeout`` seconds, else kill its worker and raise 503."""
+        current = self._checkpoints.current
+        key = (str(current), job) if self.cache is not None and current is not None else None
+        if key is not None:
+            hit = self.cache.get(key)  # type: ignore[union-attr]
+            if hit is not None:
+                return hit
         deadline = time.monotonic() + timeout
         try:
             worker = self._idle.get(timeout=timeout)
@@ -338,6 +350,8 @@ class QueryPool:
         finally:
             self._checkpoints.release(path)
         if reply[0] == "ok":
+            if key is not None and key[0] == path:
+                self.cache.put(key, reply[1])  # type: ignore[union-attr]
             return reply[1]
         raise QueryError(reply[1], reply[2], reply[3])
 

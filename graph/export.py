@@ -70,7 +70,7 @@ def _rows(store: ox.Store, query: str) -> list[list[str]]:
     Read through the CSV serialisation: turning a row into Python term objects costs about
     ten times more than parsing its CSV line, and exports read 10⁵ rows per query.
     """
-    result = store.query(query, use_default_graph_as_union=True, prefixes=PREFIXES)
+    result = store.query(query, prefixes=PREFIXES)
     data = result.serialize(format=ox.QueryResultsFormat.CSV) or b""  # type: ignore[union-attr]
     return list(csv.reader(io.StringIO(data.decode("utf-8"))))[1:]
 

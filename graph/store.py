@@ -1,13 +1,19 @@
 """The on-disk store: a :class:`pyoxigraph.Store` directory, one named graph per document.
 
 - :func:`store_path` resolves ``--store``, then ``JIXIAO_STORE``, then ``./jixiao-data``.
-- :func:`replace_document` drops a document's graph, then loads the new one. Each step is
-  one pyoxigraph transaction (``update`` and ``load`` are all-or-nothing), so a process
-  killed at any point leaves every document graph either complete or absent — never
-  partial; at worst a re-ingested document is absent until it is ingested again. The
-  document's ``jx:sha256`` triple is written in the same transaction as the rest of its
-  graph: a graph that holds it is complete.
-- Queries see the union of all graphs as the default graph.
+- :func:`replace_graph` (and :func:`replace_document`, :func:`remove_graph`) swaps a named
+  graph for its new content in **one** SPARQL update, i.e. one pyoxigraph transaction, so a
+  process killed at any point leaves every graph as it was or as it is meant to be — never
+  partial. The document's ``jx:sha256`` triple is written in the same transaction as the
+  rest of its graph: a graph that holds it is complete.
+- Queries see the union of all graphs as the default graph. pyoxigraph 0.5's own union
+  (``use_default_graph_as_union``) repeats a triple once per graph stating it (oxigraph
+  issue #1919: 000 and 002 both type the same 70 projects, so ``COUNT(*)`` of projects gave
+  184 for 114), which both miscounts for SPARQL clients and multiplies join rows. So the
+  store keeps the union *materialised* in its real default graph: every write adds a graph's
+  triples to the default graph too, and removing a graph removes from the default graph
+  the triples no other graph states — in the same transaction. :func:`ensure_union`
+  rebuilds it for a store written before this layout.
 - :func:`checkpoint` writes a RocksDB checkpoint (``Store.backup``) that another process
   may open read-only while this one keeps writing.
 """
@@ -59,7 +65,9 @@ def open_store(path: str | os.PathLike[str] | None = None) -> ox.Store:
     """Open (or create) the store read-write; :class:`OSError` if it cannot be opened."""
     target = store_path(path)
     target.mkdir(parents=True, exist_ok=True)
-    return ox.Store(str(target))
+    store = ox.Store(str(target))
+    ensure_union(store)
+    return store
 
 
 def open_existing(path: str | os.PathLike[str] | None = None) -> ox.Store:
@@ -67,7 +75,9 @@ def open_existing(path: str | os.PathLike[str] | None = None) -> ox.Store:
     target = store_path(path)
     if not target.is_dir():
         raise FileNotFoundError(f"no store at {target} (run `jixiao ingest` first)")
-    return ox.Store(str(target))
+    store = ox.Store(str(target))
+    ensure_union(store)
+    return store
 
 
 def stored_sha256(store: ox.Store, document: str) -> str | None:
@@ -78,17 +88,75 @@ def stored_sha256(store: ox.Store, document: str) -> str | None:
     return None
 
 
+def _only_here(store: ox.Store, graph: ox.NamedNode) -> list[ox.Triple]:
+    """Triples of ``graph`` (blank nodes aside) that no other named graph states."""
+    out = []
+    for quad in store.quads_for_pattern(None, None, None, graph):
+        s, p, o = quad.subject, quad.predicate, quad.object
+        if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
+            continue  # a blank node belongs to one graph only; removed by pattern below
+        if not any(
+            isinstance(other.graph_name, ox.NamedNode) and other.graph_name != graph
+            for other in store.quads_for_pattern(s, p, o, None)
+        ):
+            out.append(ox.Triple(s, p, o))  # type: ignore[arg-type]
+    return out
+
+
+def _drop_operations(store: ox.Store, name: str) -> list[str]:
+    graph = ox.NamedNode(name)
+    if not store.contains_named_graph(graph):
+        return []
+    ops = []
+    orphans = _only_here(store, graph)
+    if orphans:
+        text = ox.serialize(orphans, format=ox.RdfFormat.N_TRIPLES) or b""
+        ops.append("DELETE DATA {\n" + text.decode("utf-8") + "}")
+    ops.append(
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} "
+        "FILTER(isBlank(?s) || isBlank(?o)) }"
+    )
+    ops.append(f"DROP SILENT GRAPH <{name}>")
+    return ops
+
+
+def replace_graph(store: ox.Store, name: str, ntriples: str | bytes) -> None:
+    """Make the named graph ``name`` hold exactly ``ntriples`` (N-Triples, as written by
+    :mod:`graph.build`, pySHACL or pyoxigraph), keeping the materialised union in step,
+    in one transaction. :class:`SyntaxError` (nothing changed) if the text is not valid."""
+    text = ntriples.decode("utf-8") if isinstance(ntriples, bytes) else ntriples
+    ops = _drop_operations(store, name)
+    if text.strip():
+        ops.append(f"INSERT DATA {{\nGRAPH <{name}> {{\n{text}\n}}\n{text}\n}}")
+    if ops:
+        store.update(" ;\n".join(ops))
+
+
+def remove_graph(store: ox.Store, name: str) -> None:
+    """Remove the named graph ``name`` and what only it stated from the union."""
+    ops = _drop_operations(store, name)
+    if ops:
+        store.update(" ;\n".join(ops))
+
+
 def replace_document(store: ox.Store, document: str, ntriples: str | bytes) -> None:
     """Replace the named graph ``document`` by the given N-Triples (see the module notes)."""
-    graph = ox.NamedNode(document)
-    if store.contains_named_graph(graph):
-        store.update(f"DROP SILENT GRAPH <{document}>")
-    data = ntriples.encode("utf-8") if isinstance(ntriples, str) else ntriples
-    store.load(data, ox.RdfFormat.N_TRIPLES, to_graph=graph)
+    replace_graph(store, document, ntriples)
 
 
 def remove_document(store: ox.Store, document: str) -> None:
-    store.update(f"DROP SILENT GRAPH <{document}>")
+    remove_graph(store, document)
+
+
+def ensure_union(store: ox.Store) -> bool:
+    """Rebuild the materialised union (the default graph) of a store that has named graphs
+    but an empty default graph (written before this layout). True if it was rebuilt."""
+    if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
+        return False
+    if next(iter(store.named_graphs()), None) is None:
+        return False
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return True
 
 
 def graph_size(store: ox.Store, document: str) -> int:
@@ -97,8 +165,9 @@ def graph_size(store: ox.Store, document: str) -> int:
 
 
 def query(store: ox.Store, text: str) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
-    """Run a SPARQL query with the union of all graphs as the default graph."""
-    return store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
+    """Run a SPARQL query with the union of all graphs (materialised, each triple once) as
+    the default graph."""
+    return store.query(text, prefixes=PREFIXES)
 
 
 def serialize(
@@ -181,7 +250,7 @@ def stats(store: ox.Store) -> Stats:
     return Stats(
         documents=_count(store, "SELECT (COUNT(DISTINCT ?d) AS ?n) { ?d a jx:SourceDocument }"),
         graphs=sum(1 for _ in store.named_graphs()),
-        triples=len(store),
+        triples=_count(store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"),
         years=tuple(years),
     )
 
@@ -210,13 +279,9 @@ def ensure_ontology(store: ox.Store) -> bool:
     if stored_sha256(store, ONTOLOGY_GRAPH) == digest:
         return False
     graph = ox.NamedNode(ONTOLOGY_GRAPH)
-    quads = [
-        ox.Quad(q.subject, q.predicate, q.object, graph)
-        for text in texts
-        for q in ox.parse(text, ox.RdfFormat.TURTLE)
-    ]
-    quads.append(ox.Quad(graph, ox.NamedNode(JX + "sha256"), ox.Literal(digest), graph))
-    if store.contains_named_graph(graph):
-        store.update(f"DROP SILENT GRAPH <{ONTOLOGY_GRAPH}>")
-    store.extend(quads)
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for text in texts
+               for q in ox.parse(text, ox.RdfFormat.TURTLE)]  # fmt: skip
+    triples.append(ox.Triple(graph, ox.NamedNode(JX + "sha256"), ox.Literal(digest)))
+    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    replace_graph(store, ONTOLOGY_GRAPH, text)
     return True

@@ -30,6 +30,7 @@ import pyshacl
 from rdflib import Graph
 
 from graph.findings import Finding, merge_reports, read_findings
+from graph.store import replace_graph
 
 REPORT_SUFFIX = "/report"
 _DOCUMENT_GRAPHS = """
@@ -127,9 +128,7 @@ def write_report(store: ox.Store, validation: Validation) -> None:
 
 
 def write_report_ntriples(store: ox.Store, document: str, ntriples: bytes) -> None:
-    name = report_graph(document)
-    store.update(f"DROP SILENT GRAPH <{name}>")
-    store.load(ntriples, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
+    replace_graph(store, report_graph(document), ntriples)
 
 
 def validate_and_store(store: ox.Store, document: str) -> Validation:

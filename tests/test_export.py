@@ -45,6 +45,7 @@ from graph.gexf import (
     gexf_bytes,
     iter_gexf_view,
 )
+from graph.store import ensure_union
 from tests.conftest import SAMPLES
 
 HERE = Path(__file__).resolve().parent
@@ -104,6 +105,7 @@ def small() -> ox.Store:
     store = ox.Store()
     for doc, text in (("doc26", SMALL_TTL), ("doc25", SMALL_2025)):
         store.load(text.encode(), ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ID + doc))
+    ensure_union(store)  # the default graph holds the union, as graph.store keeps it
     return store
 
 

@@ -43,7 +43,6 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ox.Store]:
 def rows(store: ox.Store, name: str, **subst: ox.Literal) -> list[dict[str, str | None]]:
     result = store.query(
         load_query(name),
-        use_default_graph_as_union=True,
         substitutions={ox.Variable(k): v for k, v in subst.items()} or None,
     )
     assert isinstance(result, ox.QuerySolutions)

@@ -73,7 +73,6 @@ def run_query(store: ox.Store, name: str, params: Params | None = None) -> list[
     if params:
         result = store.query(
             text,
-            use_default_graph_as_union=True,
             prefixes=PREFIXES,
             substitutions={
                 ox.Variable(k): ox.Literal(v, datatype=ox.NamedNode(dt))

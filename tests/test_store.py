@@ -20,8 +20,12 @@ from graph.ingest import ingest_paths, read_one
 from graph.store import (
     ONTOLOGY_GRAPH,
     checkpoint,
+    ensure_union,
     graph_size,
     open_store,
+    query,
+    remove_graph,
+    replace_graph,
     stats,
     store_path,
     stored_sha256,
@@ -168,3 +172,81 @@ def test_doc_iri_is_stable_across_paths(tmp_path: Path) -> None:
     copy = tmp_path / "renamed.txt"
     copy.write_bytes(PATHS[0].read_bytes())
     assert iris.document_iri(read_document(copy)) == iris.document_iri(read_document(PATHS[0]))
+
+
+# --------------------------------------------------------------------------- the union graph
+
+G1, G2 = "https://example.org/g1", "https://example.org/g2"
+S, P = "<https://example.org/s>", "<https://example.org/p>"
+
+
+def _default_triples(store: ox.Store) -> set[tuple[str, str, str]]:
+    return {
+        (str(q.subject), str(q.predicate), str(q.object))
+        for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    }
+
+
+def _named_triples(store: ox.Store) -> set[tuple[str, str, str]]:
+    return {
+        (str(q.subject), str(q.predicate), str(q.object))
+        for q in store
+        if isinstance(q.graph_name, ox.NamedNode)
+    }
+
+
+def test_default_graph_is_the_union_with_each_triple_once(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s")
+    shared = f'{S} {P} "共享" .\n'
+    replace_graph(store, G1, shared + f'{S} {P} "只在一" .\n_:b {P} "空白" .\n')
+    replace_graph(store, G2, shared + f'{S} {P} "只在二" .\n')
+    rows = list(query(store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"))
+    assert rows[0]["n"].value == "4"  # shared once, not twice
+    assert _default_triples(store) == _named_triples(store)
+    # replacing g1 keeps what g2 still states, drops what only g1 stated (blank node too)
+    replace_graph(store, G1, f'{S} {P} "新" .\n')
+    assert _default_triples(store) == _named_triples(store)
+    values = {row["o"].value for row in query(store, "SELECT ?o { ?s ?p ?o }")}
+    assert values == {"共享", "只在二", "新"}
+    remove_graph(store, G2)
+    assert {row["o"].value for row in query(store, "SELECT ?o { ?s ?p ?o }")} == {"新"}
+    remove_graph(store, G1)
+    assert len(store) == 0
+
+
+def test_bad_ntriples_change_nothing(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s")
+    replace_graph(store, G1, f'{S} {P} "一" .\n')
+    before = {str(q) for q in store}
+    with pytest.raises(SyntaxError):
+        replace_graph(store, G1, f'{S} {P} "unterminated .\n')
+    assert {str(q) for q in store} == before
+
+
+def test_literals_survive_the_update_text(tmp_path: Path) -> None:
+    from graph.build import string
+
+    store = open_store(tmp_path / "s")
+    nasty = ['a\\u0041b"c\n\\', "\\\\u0022", "x\\nx", "tab\tcr\r", "〔2026〕≥90%"]
+    replace_graph(store, G1, "".join(f"{S} {P} {string(v)} .\n" for v in nasty))
+    assert {row["o"].value for row in query(store, "SELECT ?o { ?s ?p ?o }")} == set(nasty)
+    assert {q.object.value for q in store if q.graph_name == ox.NamedNode(G1)} == set(nasty)
+
+
+def test_store_of_the_old_layout_gets_its_union(tmp_path: Path) -> None:
+    path = tmp_path / "old"
+    old = ox.Store(str(path))  # as written before: named graphs only
+    old.load(f'{S} {P} "一" .\n'.encode(), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(G1))
+    old.load(f'{S} {P} "一" .\n'.encode(), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(G2))
+    del old
+    store = open_store(path)
+    assert _default_triples(store) == _named_triples(store)
+    assert ensure_union(store) is False  # already there: nothing done
+
+
+def test_samples_count_each_project_once(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s")
+    ingest_paths(PATHS, store, validate=False)
+    text = "SELECT (COUNT(*) AS ?n) { ?p a jx:Project }"
+    assert next(iter(query(store, text)))["n"].value == "114"
+    assert _default_triples(store) == _named_triples(store)
