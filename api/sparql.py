@@ -386,7 +386,9 @@ def build_router() -> APIRouter:
             if media is None:
                 raise QueryError(406, "not_acceptable", "the Service Description is RDF")
             return _respond(service_description(endpoint, GRAPH_MEDIA[media]), media)
-        answer = await run_in_threadpool(service.pool.run, job, settings.query_timeout)
+        answer = service.pool.cached(job) or await run_in_threadpool(
+            service.pool.run, job, settings.query_timeout
+        )
         media = job.media if answer.fmt == job.fmt else FORMAT_MEDIA[answer.fmt]
         return _respond(answer.body, media, answer.truncated)
 

@@ -318,10 +318,19 @@ class QueryPool:
         if not closed:
             threading.Thread(target=self._add_worker, daemon=True).start()
 
+    def _key(self, job: Job) -> tuple[str, Job] | None:
+        current = self._checkpoints.current
+        return (str(current), job) if self.cache is not None and current is not None else None
+
+    def cached(self, job: Job) -> Answer | None:
+        """The kept answer of ``job`` on the current checkpoint, if any (never blocks on a
+        worker: the event loop may call it)."""
+        key = self._key(job)
+        return None if key is None else self.cache.get(key)  # type: ignore[union-attr]
+
     def run(self, job: Job, timeout: float) -> Answer:
         """Answer ``job`` within ``timeout`` seconds, else kill its worker and raise 503."""
-        current = self._checkpoints.current
-        key = (str(current), job) if self.cache is not None and current is not None else None
+        key = self._key(job)
         if key is not None:
             hit = self.cache.get(key)  # type: ignore[union-attr]
             if hit is not None:

@@ -49,9 +49,10 @@ def test_pool_answers_repeats_from_cache_until_the_data_changes(tmp_path: Path) 
         job = Job(query="SELECT ?o WHERE { ?s ?p ?o }", fmt="csv", row_cap=100)
         first = pool.run(job, 30)
         assert first.body.decode().split() == ["o", "一"]
-        assert pool.run(job, 30) is first and cache.hits == 1
+        assert pool.cached(job) is first and pool.run(job, 30) is first and cache.hits == 2
         replace_graph(store, "https://example.org/g", '<https://example.org/s> <https://example.org/p> "二" .\n')
         checkpoints.create(store)  # what the service does after each committed ingest
+        assert pool.cached(job) is None  # kept answers belong to the old checkpoint
         after = pool.run(job, 30)
         assert after.body.decode().split() == ["o", "二"]
         other = Job(query="SELECT ?o WHERE { ?s ?p ?o }", fmt="json", row_cap=100)
