@@ -148,14 +148,25 @@ def remove_document(store: ox.Store, document: str) -> None:
     remove_graph(store, document)
 
 
+_UNCOPIED = f"""
+SELECT ?g WHERE {{ GRAPH ?g {{ ?g <{JX}sha256> ?h }} MINUS {{ ?g <{JX}sha256> ?h }} }} LIMIT 1
+"""
+
+
 def ensure_union(store: ox.Store) -> bool:
-    """Rebuild the materialised union (the default graph) of a store that has named graphs
-    but an empty default graph (written before this layout). True if it was rebuilt."""
-    if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
+    """Copy every named graph into the default graph when some document graph's
+    ``jx:sha256`` triple is missing there (a store written before this layout, or such a
+    copy interrupted). One transaction per graph, document graphs last (their ``jx:sha256``
+    says the copy is done), so a large store never needs one huge transaction and a killed
+    copy is finished by the next call. True if graphs were copied."""
+    if not list(store.query(_UNCOPIED)):
         return False
-    if next(iter(store.named_graphs()), None) is None:
-        return False
-    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    graphs = sorted(
+        (g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)),
+        key=lambda g: stored_sha256(store, g) is not None,
+    )
+    for name in graphs:
+        store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
     return True
 
 

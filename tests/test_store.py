@@ -236,12 +236,17 @@ def test_literals_survive_the_update_text(tmp_path: Path) -> None:
 def test_store_of_the_old_layout_gets_its_union(tmp_path: Path) -> None:
     path = tmp_path / "old"
     old = ox.Store(str(path))  # as written before: named graphs only
-    old.load(f'{S} {P} "一" .\n'.encode(), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(G1))
-    old.load(f'{S} {P} "一" .\n'.encode(), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(G2))
+    for g in (G1, G2):
+        text = f'{S} {P} "一" .\n<{g}> <https://w3id.org/jixiao/ontology#sha256> "{g[-2:]}" .\n'
+        old.load(text.encode(), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(g))
+    old.load(f'{S} {P} "报告" .\n'.encode(), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(G1 + "/report"))
+    # an interrupted copy: g1 is in the default graph already, g2 and the report are not
+    old.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{G1}> {{ ?s ?p ?o }} }}")
     del old
     store = open_store(path)
     assert _default_triples(store) == _named_triples(store)
-    assert ensure_union(store) is False  # already there: nothing done
+    assert len(_default_triples(store)) == 4
+    assert ensure_union(store) is False  # complete: nothing done
 
 
 def test_samples_count_each_project_once(tmp_path: Path) -> None:
