@@ -1,0 +1,111 @@
+"""A large synthetic store built fast, for timing queries at 10⁵–10⁶ indicators.
+
+Documents from ``benchmarks/synth.py`` are read and built exactly as ``jixiao ingest`` does,
+then written with ``Store.bulk_load`` (into each document's named graph and into the
+default graph, the materialised union ``graph.store`` keeps) instead of one transaction per
+document: bulk loading is not atomic, which is fine for a throw-away benchmark store and
+saves hours at 10⁶. The named auditor queries are then timed on it (best of ``--repeat``).
+
+    python benchmarks/bigstore.py --indicators 1000000 --store /tmp/big-1e6 [--keep]
+    python benchmarks/bigstore.py --store /tmp/big-1e6 --reuse        # time queries only
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import pyoxigraph as ox  # noqa: E402
+
+from benchmarks.synth import write_corpus  # noqa: E402
+from graph import iris  # noqa: E402
+from graph.build import build_document  # noqa: E402
+from graph.ingest import read_one  # noqa: E402
+from graph.store import ensure_ontology, query  # noqa: E402
+from queries import list_queries, load_query  # noqa: E402
+
+DEFAULT_QUERIES = (
+    "projects_without_satisfaction",
+    "projects_without_cost",
+    "satisfaction_below_90",
+    "indicator_count_per_unit",
+    "indicator_counts_by_unit_and_category",
+    "unmeasurable_targets",
+)
+
+
+def build(store_dir: Path, indicators: int, per_document: int) -> dict[str, float]:
+    store = ox.Store(str(store_dir))
+    ensure_ontology(store)
+    figures = {"parse+build s": 0.0, "load s": 0.0, "triples": 0, "indicators": 0}
+    with tempfile.TemporaryDirectory(prefix="jixiao-big-") as tmp:
+        paths = write_corpus(Path(tmp), indicators, per_document)
+        batch: list[bytes] = []
+        graphs: list[str] = []
+
+        def flush() -> None:
+            start = time.perf_counter()
+            for graph, data in zip(graphs, batch, strict=True):
+                store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+                store.bulk_load(data, ox.RdfFormat.N_TRIPLES)  # the default graph (union)
+            figures["load s"] += time.perf_counter() - start
+            batch.clear()
+            graphs.clear()
+
+        for path in paths:
+            start = time.perf_counter()
+            item = read_one(path)
+            triples = build_document(item.doc, item.sha256)
+            batch.append(triples.text().encode("utf-8"))
+            graphs.append(iris.document_iri(item.doc))
+            figures["parse+build s"] += time.perf_counter() - start
+            figures["triples"] += len(triples)
+            figures["indicators"] += sum(len(p.indicators) for p in item.doc.projects)
+            if len(batch) >= 20:
+                flush()
+        flush()
+    start = time.perf_counter()
+    store.optimize()
+    figures["optimize s"] = time.perf_counter() - start
+    return figures
+
+
+def time_queries(store_dir: Path, names: list[str], repeat: int = 3) -> None:
+    store = ox.Store.read_only(str(store_dir))
+    for name in names:
+        best, rows = float("inf"), 0
+        for _ in range(repeat):
+            start = time.perf_counter()
+            rows = sum(1 for _ in query(store, load_query(name)))  # type: ignore[union-attr]
+            best = min(best, time.perf_counter() - start)
+        print(f"{name:42s} {best * 1000:9.0f} ms  {rows:8d} rows", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--indicators", type=int, default=100_000)
+    parser.add_argument("--per-document", type=int, default=5000)
+    parser.add_argument("--store", type=Path, required=True)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per query (best is shown)")
+    parser.add_argument("--reuse", action="store_true", help="time queries on an existing store")
+    parser.add_argument("--queries", nargs="*", default=list(DEFAULT_QUERIES),
+                        choices=list_queries(), metavar="NAME")  # fmt: skip
+    args = parser.parse_args()
+    if not args.reuse:
+        if args.store.exists():
+            shutil.rmtree(args.store)
+        figures = build(args.store, args.indicators, args.per_document)
+        size = sum(f.stat().st_size for f in args.store.rglob("*.sst")) / 1e6
+        print(", ".join(f"{k} {v:,.1f}" for k, v in figures.items()) + f", data {size:,.0f} MB")
+    time_queries(args.store, args.queries, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
