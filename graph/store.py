@@ -154,12 +154,13 @@ SELECT ?g WHERE {{ GRAPH ?g {{ ?g <{JX}sha256> ?h }} MINUS {{ ?g <{JX}sha256> ?h
 
 
 def ensure_union(store: ox.Store) -> bool:
-    """Copy every named graph into the default graph when some document graph's
-    ``jx:sha256`` triple is missing there (a store written before this layout, or such a
-    copy interrupted). One transaction per graph, document graphs last (their ``jx:sha256``
-    says the copy is done), so a large store never needs one huge transaction and a killed
-    copy is finished by the next call. True if graphs were copied."""
-    if not list(store.query(_UNCOPIED)):
+    """Copy every named graph into the default graph when the default graph is empty or
+    some document graph's ``jx:sha256`` triple is missing there (a store written before
+    this layout, or such a copy interrupted). One transaction per graph, document graphs
+    last (their ``jx:sha256`` says the copy is done), so a large store never needs one huge
+    transaction and a killed copy is finished by the next call. True if graphs were copied."""
+    empty = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None
+    if not (empty and next(iter(store.named_graphs()), None)) and not list(store.query(_UNCOPIED)):
         return False
     graphs = sorted(
         (g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)),
