@@ -20,7 +20,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import rest, sparql
+from api import rest, sparql, web
 from api.cache import AnswerCache
 from api.settings import Settings, from_env
 from api.workers import Checkpoints, QueryError, QueryPool
@@ -126,6 +126,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_error_handlers(app)
     app.include_router(sparql.build_router())
     app.include_router(rest.build_router())
+    app.include_router(web.build_router())
+    app.mount("/static", web.static_files(), name="static")
     return app
 
 

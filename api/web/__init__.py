@@ -1,0 +1,25 @@
+"""Server-rendered pages for auditors (Chinese by default, ``?lang=en`` for English).
+
+``/`` overview · ``/audit`` (+ ``/audit.csv``, ``/audit.xlsx``) · ``/projects/{year}/{id}`` ·
+``/units`` · ``/units/{id}`` · ``/findings`` · ``/sparql-ui`` · ``/upload``; static files
+(CSS, a little plain JavaScript) under ``/static``. The pages read through the same worker
+pool, queries and limits as the REST API (:mod:`api.rest`) and the SPARQL endpoint.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.staticfiles import StaticFiles
+
+from api.web import pages, tools
+
+
+def build_router() -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+    router.include_router(pages.build_router())
+    router.include_router(tools.build_router())
+    return router
+
+
+def static_files() -> StaticFiles:
+    return StaticFiles(packages=[("api.web", "static")])

@@ -1,0 +1,396 @@
+"""What the pages show, read through the same worker pool and time limit as the REST API.
+
+The project lists are :mod:`api.rest`'s own query (``_PROJECTS`` with its filters), so the
+audit page and ``GET /api/projects`` cannot disagree. The queries below only add what the
+pages need beyond the REST answers (parsed targets, coverage, findings in one language).
+Request values reach a query only as typed terms (:class:`api.workers.Term`) or as IRIs
+checked by pyoxigraph; every other fragment is fixed text chosen from a whitelist.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+from fastapi import Request
+
+from api import rest
+from api.rest import JX, JXID, SH, Lacks, Mode
+from api.web.i18n import CATEGORIES, CATEGORY_BY_IRI, SEVERITY_IRI
+from api.workers import Term
+
+CHUNK = 400  # IRIs per VALUES block
+
+
+def select(request: Request, text: str, values: dict[str, Term | None] | None = None) -> list:
+    return rest.select(request, text, values)
+
+
+def iri_term(value: str) -> Term:
+    return rest._iri(value)
+
+
+def year_term(year: int | None) -> Term | None:
+    return rest._year(year)
+
+
+def _values_many(var: str, iris: list[str]) -> str:
+    return f"VALUES ?{var} {{ {' '.join(str(ox.NamedNode(i)) for i in iris)} }}"
+
+
+def _chunks(items: list[str]) -> list[list[str]]:
+    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+
+
+# ------------------------------------------------------------------ overview
+
+_COUNTS = """
+SELECT ?documents ?departments ?units ?projects ?indicators WHERE {
+  { SELECT (COUNT(DISTINCT ?d) AS ?documents) WHERE { ?d a jx:SourceDocument } }
+  { SELECT (COUNT(DISTINCT ?o) AS ?departments) WHERE { ?o a jx:Department } }
+  { SELECT (COUNT(DISTINCT ?u) AS ?units) WHERE { ?u a jx:Unit } }
+  { SELECT (COUNT(DISTINCT ?p) AS ?projects) WHERE { ?p a jx:Project } }
+  { SELECT (COUNT(DISTINCT ?i) AS ?indicators) WHERE { ?i a jx:Indicator } }
+}
+"""
+_BY_SEVERITY = """
+SELECT ?severity (COUNT(DISTINCT ?r) AS ?n) WHERE {
+  GRAPH ?g { ?rep sh:result ?r . ?r sh:resultSeverity ?severity }
+} GROUP BY ?severity
+"""
+_BY_SHAPE = """
+SELECT ?key ?blank (MIN(?sev) AS ?severity) (COUNT(DISTINCT ?r) AS ?n) WHERE {
+  GRAPH ?g { ?rep sh:result ?r . ?r sh:resultSeverity ?sev ; sh:sourceShape ?s .
+             OPTIONAL { ?r sh:sourceConstraintComponent ?c } }
+  BIND(IF(isBlank(?s), ?c, ?s) AS ?key) BIND(isBlank(?s) AS ?blank)
+} GROUP BY ?key ?blank ORDER BY DESC(?n)
+"""
+_YEARS = """
+SELECT DISTINCT ?year WHERE { ?p a jx:Project ; jx:fiscalYear ?year } ORDER BY DESC(?year)
+"""
+_COVERAGE = """
+SELECT ?unit ?name ?projects ?indicated ?output ?effect ?satisfaction ?cost ?all4 WHERE {
+  { SELECT ?unit (COUNT(?p) AS ?projects) (SUM(?w) AS ?indicated) (SUM(?o) AS ?output)
+           (SUM(?e) AS ?effect)
+           (SUM(?s) AS ?satisfaction) (SUM(?c) AS ?cost) (SUM(?o * ?e * ?s * ?c) AS ?all4) WHERE {
+    { SELECT ?p ?unit (MAX(IF(BOUND(?i), 1, 0)) AS ?w)
+        (MAX(COALESCE(IF(?cat = jx:CategoryOutput, 1, 0), 0)) AS ?o)
+        (MAX(COALESCE(IF(?cat = jx:CategoryEffect, 1, 0), 0)) AS ?e)
+        (MAX(COALESCE(IF(?cat = jx:CategorySatisfaction, 1, 0), 0)) AS ?s)
+        (MAX(COALESCE(IF(?cat = jx:CategoryCost, 1, 0), 0)) AS ?c)
+      WHERE {
+        {values} ?p a jx:Project ; jx:unit ?unit ; jx:fiscalYear ?year .
+        OPTIONAL { ?p jx:hasIndicator ?i
+                   OPTIONAL { ?i (jx:level1|jx:level2)/jx:category ?cat } }
+      } GROUP BY ?p ?unit }
+  } GROUP BY ?unit }
+  OPTIONAL { { SELECT ?unit (MIN(?l) AS ?name) WHERE { ?unit skos:prefLabel ?l } GROUP BY ?unit } }
+} ORDER BY DESC(?projects) ?name
+"""
+
+
+def counts(request: Request) -> dict[str, Any]:
+    rows = select(request, _COUNTS)
+    out: dict[str, Any] = dict(rows[0]) if rows else {}
+    severities = {SEVERITY_IRI.get(r["severity"], r["severity"]): r["n"]
+                  for r in select(request, _BY_SEVERITY)}  # fmt: skip
+    out["severity"] = severities
+    out["findings"] = sum(severities.values())
+    return out
+
+
+def shape_key(key: str, blank: bool) -> str:
+    """A short, stable name for a shape: ``RateUnitShape``, or ``anon:OrConstraintComponent``."""
+    if blank:
+        return "anon:" + key.rsplit("#", 1)[-1]
+    return key[len(JX) :] if key.startswith(JX) else key
+
+
+def findings_by_shape(request: Request) -> list[dict[str, Any]]:
+    rows = select(request, _BY_SHAPE)
+    return [
+        {"key": shape_key(r["key"], bool(r["blank"])), "n": r["n"],
+         "severity": SEVERITY_IRI.get(r["severity"], "")}
+        for r in rows if r["key"] is not None
+    ]  # fmt: skip
+
+
+def years(request: Request) -> list[int]:
+    return [r["year"] for r in select(request, _YEARS) if isinstance(r["year"], int)]
+
+
+def coverage(request: Request, year: int | None) -> list[dict[str, Any]]:
+    return select(request, _COVERAGE, {"year": year_term(year)})
+
+
+def units(request: Request, year: int | None = None) -> list[dict[str, Any]]:
+    return select(request, rest._UNITS, {"year": year_term(year)})
+
+
+# ------------------------------------------------------------------ projects (audit)
+
+_CATS_OF = """
+SELECT DISTINCT ?p ?cat WHERE {
+  {many} ?p jx:hasIndicator/(jx:level1|jx:level2)/jx:category ?cat .
+}
+"""
+_NAMED_OF = """
+SELECT DISTINCT ?p ?k WHERE {
+  {many} VALUES ?k { "产出" "效益" "满意" "成本" }
+  ?p jx:hasIndicator ?i . ?i jx:name|jx:level1Text|jx:level2Text ?t FILTER(CONTAINS(STR(?t), ?k))
+}
+"""
+_KEYWORD = {c.keyword: c.key for c in CATEGORIES}
+
+
+@dataclass(slots=True)
+class ProjectQuery:
+    year: int | None = None
+    unit: str | None = None  # a unit's name or IRI, as ``GET /api/projects`` takes it
+    lacks: Lacks | None = None
+    mode: Mode = Mode.strict
+
+
+def projects(request: Request, q: ProjectQuery, categories: bool = True) -> list[dict[str, Any]]:
+    """The rows of ``GET /api/projects`` (same query), with :func:`add_categories` unless
+    ``categories`` is false (then call it on the rows a page shows)."""
+    text = rest._PROJECTS % {
+        "filters": rest._project_filters(q.unit, q.lacks),
+        "lacks": rest._lacks(q.lacks, q.mode),
+    }
+    rows = select(request, text, {"year": year_term(q.year), "unitParam": rest._unit_term(q.unit)})
+    if categories:
+        add_categories(request, rows)
+    return rows
+
+
+def add_categories(request: Request, rows: list[dict[str, Any]]) -> None:
+    """Set ``categories`` (the categories a project has indicators in) and ``named`` (those
+    only an indicator's name or printed label mentions) on each row."""
+    ids = [r["id"] for r in rows]
+    cats: dict[str, set[str]] = defaultdict(set)
+    named: dict[str, set[str]] = defaultdict(set)
+    for chunk in _chunks(ids):
+        many = _values_many("p", chunk)
+        for r in select(request, _CATS_OF.replace("{many}", many)):
+            if r["cat"] in CATEGORY_BY_IRI:
+                cats[r["p"]].add(CATEGORY_BY_IRI[r["cat"]].key)
+        for r in select(request, _NAMED_OF.replace("{many}", many)):
+            named[r["p"]].add(_KEYWORD[r["k"]])
+    for row in rows:
+        row["categories"] = [c.key for c in CATEGORIES if c.key in cats[row["id"]]]
+        row["named"] = [c.key for c in CATEGORIES if c.key in named[row["id"]] - cats[row["id"]]]
+
+
+def local_id(iri: str, kind: str) -> str | None:
+    """``2026/92668e…`` for ``…/id/project/2026/92668e…`` (kind ``project``)."""
+    prefix = f"{JXID}{kind}/"
+    return iri[len(prefix) :] if iri.startswith(prefix) else None
+
+
+# ------------------------------------------------------------------ one project
+
+_AMOUNTS = """
+SELECT DISTINCT ?prop ?value WHERE {
+  {values} ?p ?prop ?value . FILTER(STRSTARTS(STR(?prop), STR(jx:amount)) && isLiteral(?value))
+} ORDER BY ?prop ?value
+"""
+_GOALS = "SELECT DISTINCT ?goal WHERE { {values} ?p jx:goalText ?goal }"
+_SOURCES = """
+SELECT ?doc (MIN(?f) AS ?file) (MIN(?k) AS ?kind) (MIN(?y) AS ?year)
+       (GROUP_CONCAT(DISTINCT STR(?l); separator=", ") AS ?lines) WHERE {
+  {values} GRAPH ?doc { ?p prov:wasDerivedFrom ?doc . OPTIONAL { ?p jx:sourceLine ?l } }
+  OPTIONAL { ?doc dcterms:source ?f } OPTIONAL { ?doc jx:documentKind ?k }
+  OPTIONAL { ?doc jx:fiscalYear ?y }
+} GROUP BY ?doc ORDER BY ?file
+"""
+_OTHER_YEARS = """
+SELECT ?other (MIN(?y) AS ?year) (MIN(?n) AS ?name) (MIN(?ul) AS ?unit) WHERE {
+  {values} ?p (jx:sameProjectAs|^jx:sameProjectAs|jx:previousYear|^jx:previousYear)+ ?other .
+  FILTER(?other != ?p) ?other jx:fiscalYear ?y ; jx:name ?n .
+  OPTIONAL { ?other jx:unit/skos:prefLabel ?ul }
+} GROUP BY ?other ORDER BY ?year
+"""
+_INDICATORS = """
+SELECT ?id (MIN(?pos) AS ?position) (MIN(?n) AS ?name) (MIN(?c1) AS ?level1_code)
+       (MIN(?l1) AS ?level1) (MIN(?c2) AS ?level2_code) (MIN(?l2) AS ?level2)
+       (MIN(?cat) AS ?category) (MIN(?pt) AS ?period) (MIN(?at) AS ?annual) WHERE {
+  {values} ?project jx:hasIndicator ?id . ?id jx:name ?n .
+  OPTIONAL { ?id jx:position ?pos } OPTIONAL { ?id jx:level1Code ?c1 }
+  OPTIONAL { ?id jx:level1Text ?l1 } OPTIONAL { ?id jx:level2Code ?c2 }
+  OPTIONAL { ?id jx:level2Text ?l2 }
+  OPTIONAL { ?id (jx:level1|jx:level2)/jx:category ?cat }
+  OPTIONAL { ?id jx:periodTarget ?pt } OPTIONAL { ?id jx:annualTarget ?at }
+} GROUP BY ?id ORDER BY ?position ?id
+"""
+_TARGETS = """
+SELECT ?t (MIN(?raw) AS ?raw_text) (MIN(?cmp) AS ?comparator) (MIN(?num) AS ?number)
+       (MIN(?up) AS ?upper) (MIN(?ut) AS ?unit) (MIN(?val) AS ?value) (MIN(?bu) AS ?base_unit)
+       (MIN(?ql) AS ?qualifier) (MIN(?qa) AS ?qualitative) (MIN(?cl) AS ?classified)
+       (MIN(?ph) AS ?placeholder) WHERE {
+  {values} ?project jx:hasIndicator/(jx:periodTarget|jx:annualTarget) ?t .
+  OPTIONAL { ?t jx:rawText ?raw } OPTIONAL { ?t jx:comparator ?cmp }
+  OPTIONAL { ?t jx:number ?num } OPTIONAL { ?t jx:upperNumber ?up }
+  OPTIONAL { ?t jx:unitText ?ut } OPTIONAL { ?t jx:value ?val }
+  OPTIONAL { ?t jx:baseUnit ?bu } OPTIONAL { ?t jx:qualifier ?ql }
+  OPTIONAL { ?t jx:qualitative ?qa } OPTIONAL { ?t jx:classified ?cl }
+  OPTIONAL { ?t jx:placeholder ?ph }
+} GROUP BY ?t
+"""
+
+
+def project(request: Request, iri: str) -> dict[str, Any] | None:
+    """Everything the project page shows; None when the store has no such project."""
+    term = iri_term(iri)
+    rows = select(request, rest._PROJECTS % {"filters": "", "lacks": ""}, {"p": term})
+    if not rows:
+        return None
+    item = rows[0]
+    add_categories(request, [item])
+    values = {"p": term}
+    amounts: dict[str, list[Any]] = defaultdict(list)
+    for r in select(request, _AMOUNTS, values):
+        amounts[r["prop"][len(JX) :] if r["prop"].startswith(JX) else r["prop"]].append(r["value"])
+    order = ["amountTotal", "amountFiscal", "amountGeneralBudget", "amountGovFund"]
+    item["amounts"] = sorted(amounts.items(), key=lambda kv: (
+        order.index(kv[0]) if kv[0] in order else len(order), kv[0]))  # fmt: skip
+    item["goals"] = [r["goal"] for r in select(request, _GOALS, values)]
+    item["sources"] = select(request, _SOURCES, values)
+    item["other_years"] = select(request, _OTHER_YEARS, values)
+    item["indicator_groups"] = _indicator_groups(request, term)
+    item["findings"] = findings(request, FindingQuery(project=iri))
+    return item
+
+
+def _indicator_groups(request: Request, project: Term) -> list[tuple[str | None, list[dict]]]:
+    """Indicators grouped by category (the four in order, then uncategorised)."""
+    targets = {r["t"]: r for r in select(request, _TARGETS, {"project": project})}
+    groups: dict[str | None, list[dict]] = defaultdict(list)
+    for row in select(request, _INDICATORS, {"project": project}):
+        row["period"] = targets.get(row["period"]) if row["period"] else None
+        row["annual"] = targets.get(row["annual"]) if row["annual"] else None
+        cat = CATEGORY_BY_IRI.get(row["category"])
+        groups[cat.key if cat else None].append(row)
+    keys: list[str | None] = [c.key for c in CATEGORIES]
+    return [(k, groups[k]) for k in [*keys, None] if groups.get(k)]
+
+
+# ------------------------------------------------------------------ one unit
+
+_UNIT = """
+SELECT DISTINCT ?rel ?other ?label WHERE {
+  { {values} ?u skos:prefLabel ?label . BIND("name" AS ?rel) }
+  UNION { {values} ?u jx:unitCode ?label . BIND("code" AS ?rel) }
+  UNION { {values} ?u org:subOrganizationOf ?other . BIND("dept" AS ?rel)
+          OPTIONAL { ?other skos:prefLabel ?label } }
+  UNION { {values} ?u jx:renamedFrom ?other . BIND("from" AS ?rel)
+          OPTIONAL { ?other skos:prefLabel ?label } }
+  UNION { {values} ?other jx:renamedFrom ?u . BIND("to" AS ?rel)
+          OPTIONAL { ?other skos:prefLabel ?label } }
+} ORDER BY ?rel ?label
+"""
+
+
+def unit(request: Request, iri: str) -> dict[str, Any] | None:
+    rows = select(request, _UNIT, {"u": iri_term(iri)})
+    if not rows:
+        return None
+    info: dict[str, Any] = {"id": iri, "names": [], "codes": [], "dept": [], "from": [], "to": []}
+    for r in rows:
+        if r["rel"] == "name":
+            info["names"].append(r["label"])
+        elif r["rel"] == "code":
+            info["codes"].append(r["label"])
+        else:
+            info[r["rel"]].append({"id": r["other"], "name": r["label"]})
+    info["name"] = info["names"][0] if info["names"] else iri
+    return info
+
+
+# ------------------------------------------------------------------ findings
+
+_FINDINGS = """
+SELECT ?result (MIN(?sev) AS ?severity) (MIN(?f) AS ?focus) (MIN(?s) AS ?shape)
+       (MIN(?blank) AS ?anonymous) (MIN(?c) AS ?component) (MIN(?mz) AS ?message_zh)
+       (MIN(?me) AS ?message_en) (MIN(COALESCE(?vt, ?v)) AS ?value) (MIN(?pr) AS ?project)
+       (MIN(?pn) AS ?project_name) (MIN(?py) AS ?year) (MIN(?fi) AS ?indicator)
+       (MIN(?in) AS ?indicator_name)
+       (MIN(?d) AS ?document) (MIN(?dn) AS ?document_name)
+       (MIN(COALESCE(?ln, ?fl)) AS ?line) WHERE {
+  {values}
+  {before}
+  GRAPH ?g { ?rep sh:result ?r . ?r sh:resultSeverity ?sev ; sh:focusNode ?f .
+             {shape}
+             OPTIONAL { ?r sh:sourceConstraintComponent ?c }
+             OPTIONAL { ?r sh:resultMessage ?mz FILTER(LANGMATCHES(LANG(?mz), "zh")) }
+             OPTIONAL { ?r sh:resultMessage ?me FILTER(LANGMATCHES(LANG(?me), "en")) }
+             OPTIONAL { ?r sh:value ?v } }
+  OPTIONAL { ?r sh:value ?v . ?v jx:rawText ?vt }
+  {after}
+  BIND(?r AS ?result) BIND(isBlank(?s) AS ?blank)
+  OPTIONAL { { ?f a jx:Indicator . BIND(?f AS ?fi) }
+             UNION { ?fi jx:periodTarget|jx:annualTarget ?f }
+             ?fi jx:name ?in OPTIONAL { ?fi jx:sourceLine ?fl } }
+  BIND(IRI(STRBEFORE(STR(?g), "/report")) AS ?d)
+  OPTIONAL { ?d dcterms:source ?dn } OPTIONAL { GRAPH ?d { ?f jx:sourceLine ?ln } }
+} GROUP BY ?result
+"""
+_NAME = "OPTIONAL { ?pr jx:name ?pn } OPTIONAL { ?pr jx:fiscalYear ?py }"
+_PROJECT_OF = (  # ?pr: the project a focus node belongs to (itself, an indicator, a target)
+    "{ ?f a jx:Project . BIND(?f AS ?pr) } UNION { ?pr jx:hasIndicator ?f } "
+    "UNION { ?pr jx:hasIndicator/(jx:periodTarget|jx:annualTarget) ?f }"
+)
+_TO_FOCUS = "(jx:hasIndicator|jx:hasIndicator/(jx:periodTarget|jx:annualTarget))?"
+_SCOPES = {  # (before the findings, after them): how ?pr, the project concerned, is found
+    "all": ("", f"OPTIONAL {{ {_PROJECT_OF} ?pr jx:name ?pn ; jx:fiscalYear ?py }}"),
+    "project": (f"?project {_TO_FOCUS} ?f . BIND(?project AS ?pr)", _NAME),
+    "unit": ("", f"{{ {_PROJECT_OF} }} ?pr jx:unit ?unit . {_NAME}"),
+}
+_SEVERITY_RANK = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+@dataclass(slots=True)
+class FindingQuery:
+    severity: str | None = None  # Violation | Warning | Info
+    shape: str | None = None  # a key from :func:`shape_key`
+    project: str | None = None  # IRI
+    unit: str | None = None  # IRI
+
+
+def shape_filter(key: str) -> tuple[str, dict[str, Term]]:
+    """The fixed pattern and the term that select the findings of shape ``key``."""
+    if key.startswith("anon:") and re.fullmatch(r"\w+", key[5:]):
+        return ("?r sh:sourceShape ?s ; sh:sourceConstraintComponent ?anonComponent . "
+                "FILTER(isBlank(?s))", {"anonComponent": Term("iri", SH + key[5:])})  # fmt: skip
+    if re.fullmatch(r"\w+", key):
+        return "?r sh:sourceShape ?s .", {"s": Term("iri", JX + key)}
+    return "?r sh:sourceShape ?s .", {"s": iri_term(key)}
+
+
+def findings(request: Request, q: FindingQuery) -> list[dict[str, Any]]:
+    """Findings, most severe first, each with the project concerned and where it was read."""
+    scope = "project" if q.project else "unit" if q.unit else "all"
+    shape, values = "OPTIONAL { ?r sh:sourceShape ?s }", {}
+    if q.shape:
+        shape, values = shape_filter(q.shape)
+    if q.severity:
+        values["sev"] = Term("iri", SH + q.severity)
+    if q.project:
+        values["project"] = iri_term(q.project)
+    if q.unit:
+        values["unit"] = iri_term(q.unit)
+    before, after = _SCOPES[scope]
+    text = _FINDINGS.replace("{before}", before).replace("{after}", after)
+    text = text.replace("{shape}", shape)
+    rows = select(request, text, values)
+    for row in rows:
+        row["severity"] = SEVERITY_IRI.get(row["severity"], row["severity"])
+        row["shape_key"] = shape_key(
+            (row["component"] if row["anonymous"] else row["shape"]) or "", bool(row["anonymous"])
+        )
+    rows.sort(key=lambda r: (_SEVERITY_RANK.get(r["severity"], 9), r["shape_key"],
+                             r["project_name"] or "", r["indicator_name"] or ""))  # fmt: skip
+    return rows

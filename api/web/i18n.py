@@ -1,0 +1,248 @@
+"""The words of the web pages in Chinese (the default) and English.
+
+Every page is rendered in one language, chosen by ``?lang=en`` (kept in every internal link
+and form); anything else, or nothing, means Chinese.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from api.rest import CATEGORY, JX, SH, Lacks
+
+LANGS = ("zh", "en")
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+
+
+def pick_lang(value: str | None) -> str:
+    return "en" if value == "en" else "zh"
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    key: str  # the ``lacks`` value
+    concept: str  # IRI of the SKOS concept's jx:category
+    zh: str
+    en: str
+    keyword: str  # what the lenient mode looks for in names
+
+    def label(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+_CAT_WORDS = {
+    Lacks.output: ("产出", "Output"),
+    Lacks.effect: ("效益", "Effect"),
+    Lacks.satisfaction: ("满意度", "Satisfaction"),
+    Lacks.cost: ("成本", "Cost"),
+}
+CATEGORIES: tuple[Category, ...] = tuple(
+    Category(lacks.value, JX + CATEGORY[lacks][0], *_CAT_WORDS[lacks], CATEGORY[lacks][1])
+    for lacks in (Lacks.output, Lacks.effect, Lacks.satisfaction, Lacks.cost)
+)
+CATEGORY_BY_IRI = {c.concept: c for c in CATEGORIES}
+SEVERITIES = ("Violation", "Warning", "Info")
+SEVERITY_WORDS = {"Violation": ("违规", "Violation"), "Warning": ("警告", "Warning"),
+                  "Info": ("提示", "Info")}  # fmt: skip
+SEVERITY_IRI = {SH + s: s for s in SEVERITIES}
+
+AMOUNT_WORDS = {
+    "amountTotal": ("合计", "Total"),
+    "amountFiscal": ("财政拨款", "Fiscal appropriation"),
+    "amountGeneralBudget": ("一般公共预算", "General public budget"),
+    "amountGovFund": ("政府性基金", "Government funds"),
+    "amountStateCapital": ("国有资本经营预算", "State capital operations"),
+    "amountSpecialAccount": ("财政专户管理资金", "Special fiscal accounts"),
+    "amountOther": ("其他资金", "Other funds"),
+    "amountProject": ("项目金额", "Project amount"),
+    "amount": ("金额", "Amount"),
+}
+
+_T: dict[str, tuple[str, str]] = {
+    "site": ("绩效指标知识图谱", "Performance-indicator knowledge graph"),
+    "nav.overview": ("概览", "Overview"),
+    "nav.audit": ("审计查询", "Audit"),
+    "nav.units": ("预算单位", "Units"),
+    "nav.findings": ("校验发现", "Findings"),
+    "nav.sparql": ("SPARQL 查询", "SPARQL"),
+    "nav.upload": ("上传文件", "Upload"),
+    "nav.api": ("接口文档", "API docs"),
+    "switch": ("English", "中文"),
+    "skip": ("跳到正文", "Skip to content"),
+    "overview.title": ("概览", "Overview"),
+    "overview.lead": (
+        "已入库的预算文件、单位、项目与绩效指标，以及各单位项目的指标类别覆盖情况。",
+        "The budget documents in the store, their units, projects and performance indicators, "
+        "and how each unit's projects cover the four indicator categories.",
+    ),
+    "count.documents": ("文件", "Documents"),
+    "count.departments": ("部门", "Departments"),
+    "count.units": ("单位", "Units"),
+    "count.projects": ("项目", "Projects"),
+    "count.indicators": ("绩效指标", "Indicators"),
+    "count.findings": ("校验发现", "Findings"),
+    "coverage.title": ("指标类别覆盖", "Indicator category coverage"),
+    "coverage.lead": (
+        "每个单位有某类指标的项目数／项目总数（按指标类别严格判断）；最后一列为四类齐全的项目占比。",
+        "Per unit: projects with at least one indicator of each category / all projects "
+        "(strictly by category); the last column is the share of projects with all four.",
+    ),
+    "coverage.all4": ("四类齐全", "All four"),
+    "coverage.indicated": ("有指标", "With indicators"),
+    "shape.anonymous": ("匿名规则", "anonymous shape"),
+    "coverage.none": ("没有项目。", "No projects."),
+    "findings.by_severity": ("按严重程度", "By severity"),
+    "findings.by_shape": ("按规则", "By rule"),
+    "year": ("年度", "Year"),
+    "year.all": ("全部年度", "All years"),
+    "unit": ("单位", "Unit"),
+    "unit.all": ("全部单位", "All units"),
+    "department": ("部门", "Department"),
+    "project": ("项目", "Project"),
+    "projects": ("项目数", "Projects"),
+    "amount": ("金额（万元）", "Amount (10k yuan)"),
+    "indicators": ("指标数", "Indicators"),
+    "categories": ("已有类别", "Categories present"),
+    "filter": ("筛选", "Filter"),
+    "reset": ("清除", "Reset"),
+    "lacks": ("缺少", "Lacking"),
+    "lacks.none": ("（不限）", "(any)"),
+    "mode": ("判断方式", "Mode"),
+    "mode.strict": ("严格（按指标类别）", "Strict (by category)"),
+    "mode.lenient": ("宽松（名称含关键字也算）", "Lenient (names count too)"),
+    "audit.title": (
+        "审计查询：缺少某类指标的项目",
+        "Audit: projects lacking an indicator category",
+    ),
+    "audit.lead": (
+        "筛选项目并下载结果表。严格方式按指标所属类别判断；宽松方式中，名称含“满意”“成本”等字样的指标也算作该类。",
+        "Filter the projects and download the table. Strict mode goes by the indicator's "
+        "category; lenient mode also counts indicators whose names mention the category.",
+    ),
+    "audit.count": ("共 {n} 个项目", "{n} projects"),
+    "audit.amount_total": ("金额合计 {a} 万元", "total amount {a} (10k yuan)"),
+    "audit.by_name": ("仅名称提及", "named only"),
+    "download": ("下载", "Download"),
+    "shown": ("显示第 {a}–{b} 条，共 {n} 条", "Showing {a}–{b} of {n}"),
+    "prev": ("上一页", "Previous"),
+    "next": ("下一页", "Next"),
+    "none": ("没有符合条件的记录。", "Nothing matches."),
+    "yes": ("有", "yes"),
+    "no": ("无", "no"),
+    "goal": ("绩效目标", "Performance goal"),
+    "amounts": ("资金（万元）", "Funding (10k yuan)"),
+    "sources": ("来源文件", "Source documents"),
+    "line": ("行", "line"),
+    "other_years": ("其他年度的同一项目", "The same project in other years"),
+    "other_years.none": ("没有找到其他年度的同一项目。", "Not found in other years."),
+    "indicators.title": ("绩效指标", "Performance indicators"),
+    "uncategorised": ("未归类", "Uncategorised"),
+    "no_indicators": ("该项目没有绩效指标。", "This project has no performance indicators."),
+    "col.pos": ("序号", "No."),
+    "col.level": ("一级 / 二级指标", "Level 1 / level 2"),
+    "col.name": ("三级指标", "Indicator"),
+    "col.period": ("实施周期指标值", "Whole-period target"),
+    "col.annual": ("年度指标值", "Annual target"),
+    "col.raw": ("原文", "As printed"),
+    "col.parsed": ("解析", "Parsed"),
+    "qualitative": ("定性", "qualitative"),
+    "classified": ("涉密", "classified"),
+    "placeholder": ("占位值", "placeholder"),
+    "rdf": ("RDF 数据", "RDF data"),
+    "severity": ("严重程度", "Severity"),
+    "severity.all": ("全部", "All"),
+    "shape": ("规则", "Rule"),
+    "shape.all": ("全部规则", "All rules"),
+    "message": ("说明", "Message"),
+    "focus": ("对象", "Subject"),
+    "value": ("值", "Value"),
+    "document": ("文件", "Document"),
+    "findings.title": ("校验发现", "Validation findings"),
+    "findings.lead": (
+        "入库时按 SHACL 规则校验得到的问题，可按严重程度和规则筛选。",
+        "What the SHACL shapes found when the documents were ingested; "
+        "filter by severity and rule.",
+    ),
+    "findings.none": ("没有校验发现。", "No findings."),
+    "units.title": ("预算单位", "Budget units"),
+    "unit.code": ("单位编码", "Unit code"),
+    "unit.renamed_from": ("原名称", "Renamed from"),
+    "unit.renamed_to": ("更名为", "Renamed to"),
+    "unit.projects": ("项目", "Projects"),
+    "unit.findings": ("本单位项目的校验发现", "Findings on this unit's projects"),
+    "sparql.title": ("SPARQL 查询", "SPARQL query"),
+    "sparql.lead": (
+        "在知识图谱上运行只读 SPARQL 1.1 查询。点击示例载入命名查询。默认图为所有文件的并集。",
+        "Run a read-only SPARQL 1.1 query on the graph. Click an example to load a named query. "
+        "The default graph is the union of all documents.",
+    ),
+    "sparql.examples": ("命名查询示例", "Named queries"),
+    "sparql.run": ("运行", "Run"),
+    "sparql.results": ("结果", "Results"),
+    "sparql.rows": ("{n} 行", "{n} rows"),
+    "sparql.truncated": ("结果已截断（超出行数上限）。", "Truncated at the row limit."),
+    "sparql.running": ("正在查询…", "Running…"),
+    "sparql.endpoint": ("协议端点", "Protocol endpoint"),
+    "sparql.params": ("参数", "Parameters"),
+    "upload.title": ("上传预算文件", "Upload a budget document"),
+    "upload.lead": (
+        "上传一份预算文件（文本），入库并校验。需要服务的接口令牌（JIXIAO_API_TOKEN）。",
+        "Upload a budget document (text): it is ingested and validated. The service's API token "
+        "(JIXIAO_API_TOKEN) is required.",
+    ),
+    "upload.disabled": (
+        "此服务未设置 JIXIAO_API_TOKEN，已关闭通过网页上传入库。",
+        "Ingest over HTTP is off: this service has no JIXIAO_API_TOKEN.",
+    ),
+    "upload.file": ("文件", "File"),
+    "upload.limit": ("大小上限：{n} MiB。", "Size limit: {n} MiB."),
+    "upload.token": ("接口令牌", "API token"),
+    "upload.submit": ("上传并入库", "Upload and ingest"),
+    "upload.done": ("处理结果", "Result"),
+    "upload.bad_token": ("接口令牌不正确。", "The API token is not valid."),
+    "upload.too_large": ("文件超过大小上限。", "The file exceeds the size limit."),
+    "upload.no_file": ("请选择文件。", "Choose a file."),
+    "status": ("状态", "Status"),
+    "error.title": ("出错了", "Something went wrong"),
+    "error.404": ("找不到该页面或对象。", "No such page or resource."),
+    "error.back": ("返回概览", "Back to the overview"),
+    "bad_param": ("参数无效：{p}", "Invalid parameter: {p}"),
+}
+
+
+def text(lang: str, key: str, **values: object) -> str:
+    """The phrase ``key`` in ``lang``, with ``{name}`` fields filled."""
+    pair = _T.get(key)
+    if pair is None:
+        return key
+    phrase = pair[1] if lang == "en" else pair[0]
+    return phrase.format(**values) if values else phrase
+
+
+def word(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def severity_label(severity: str | None, lang: str) -> str:
+    if severity is None:
+        return ""
+    return word(SEVERITY_WORDS.get(severity, (severity, severity)), lang)
+
+
+def amount_label(prop: str, lang: str) -> str:
+    return word(AMOUNT_WORDS.get(prop, (prop, prop)), lang)
+
+
+def category_label(key: str | None, lang: str) -> str:
+    for category in CATEGORIES:
+        if category.key == key:
+            return category.label(lang)
+    return text(lang, "uncategorised")
+
+
+def shape_label(key: str, lang: str) -> str:
+    """``RateUnitShape``; an anonymous shape by its constraint: ``sh:or (anonymous shape)``."""
+    if key.startswith("anon:"):
+        name = key[5:].removesuffix("ConstraintComponent")
+        return f"sh:{name[:1].lower()}{name[1:]} ({text(lang, 'shape.anonymous')})"
+    return key
