@@ -112,6 +112,23 @@ def select(
     return [{k: _value(row.get(k)) for k in names} for row in doc["results"]["bindings"]]
 
 
+def page(
+    request: Request,
+    text: str,
+    values: dict[str, Term | None],
+    limit: int,
+    offset: int,
+) -> dict[str, Any]:
+    """``{"total", "items"}`` for a SELECT ending in ORDER BY: the page is cut by the query
+    (LIMIT/OFFSET), and the total counted by a second query when the page does not show it,
+    so neither depends on the row cap."""
+    items = select(request, f"{text}\nLIMIT {int(limit)} OFFSET {int(offset)}", values)
+    if len(items) < limit and (items or offset == 0):
+        return {"total": offset + len(items), "items": items}
+    counted = select(request, f"SELECT (COUNT(*) AS ?total) WHERE {{\n{text}\n}}", values)
+    return {"total": int(counted[0]["total"]), "items": items}
+
+
 def _year(year: int | None) -> Term | None:
     return None if year is None else Term("literal", str(year), XSD + "gYear")
 
@@ -190,8 +207,8 @@ def build_router() -> APIRouter:
         offset: Offset = 0,
     ) -> dict[str, Any]:
         text = _PROJECTS % {"filters": _project_filters(unit, lacks), "lacks": _lacks(lacks, mode)}
-        rows = select(request, text, {"year": _year(year), "unitParam": _unit_term(unit)})
-        return {"total": len(rows), "items": rows[offset : offset + limit]}
+        values = {"year": _year(year), "unitParam": _unit_term(unit)}
+        return page(request, text, values, limit, offset)
 
     @router.get("/api/projects/{project_id:path}", summary="One project")
     def project(request: Request, project_id: str) -> dict[str, Any]:
@@ -202,7 +219,7 @@ def build_router() -> APIRouter:
             raise QueryError(404, "not_found", f"no project {iri.value}")
         item = rows[0]
         item["indicators"] = select(request, _INDICATORS, {"project": iri})
-        item["findings"] = select(request, _FINDINGS_OF, {"focus": iri})
+        item["findings"] = finding_items(select(request, _FINDINGS_OF, {"project": iri}))
         return item
 
     @router.get("/api/units", summary="Budget units")
@@ -225,8 +242,7 @@ def build_router() -> APIRouter:
     ) -> dict[str, Any]:
         cat = None if category is None else Term("iri", JX + CATEGORY[category][0])
         text = _ALL_INDICATORS.replace("{category}", "" if cat is None else _CATEGORY_PATTERN)
-        rows = select(request, text, {"year": _year(year), "category": cat})
-        return {"total": len(rows), "items": rows[offset : offset + limit]}
+        return page(request, text, {"year": _year(year), "category": cat}, limit, offset)
 
     @router.get("/api/findings", summary="Validation findings")
     def findings(
@@ -236,8 +252,8 @@ def build_router() -> APIRouter:
         offset: Offset = 0,
     ) -> dict[str, Any]:
         sev = None if severity is None else Term("iri", SH + severity)
-        rows = select(request, _FINDINGS, {"severity": sev})
-        return {"total": len(rows), "items": rows[offset : offset + limit]}
+        found = page(request, _FINDINGS, {"severity": sev}, limit, offset)
+        return {"total": found["total"], "items": finding_items(found["items"])}
 
     @router.get("/api/queries", summary="Named queries")
     def named_queries() -> dict[str, Any]:
@@ -414,16 +430,49 @@ SELECT ?id (MIN(?l) AS ?name) (COUNT(DISTINCT ?d) AS ?documents) WHERE {
   ?d a jx:SourceDocument ; jx:organization ?id . OPTIONAL { ?id skos:prefLabel ?l }
 } GROUP BY ?id ORDER BY ?name
 """
-_FINDINGS = """
-SELECT ?result ?severity ?focus ?shape ?message WHERE {
-  {values} ?result a sh:ValidationResult ; sh:resultSeverity ?severity ; sh:focusNode ?focus .
-  OPTIONAL { ?result sh:sourceShape ?shape } OPTIONAL { ?result sh:resultMessage ?message }
-} ORDER BY ?severity ?focus
-"""
-_FINDINGS_OF = """
-SELECT ?result ?severity ?node ?shape ?message WHERE {
-  {values} { BIND(?focus AS ?node) } UNION { ?focus jx:hasIndicator ?node }
-  ?result a sh:ValidationResult ; sh:resultSeverity ?severity ; sh:focusNode ?node .
-  OPTIONAL { ?result sh:sourceShape ?shape } OPTIONAL { ?result sh:resultMessage ?message }
-} ORDER BY ?severity
-"""
+# pySHACL fills the templates of SHACL-SPARQL messages into plain literals: a plain message
+# in Chinese script is the zh one, any other plain message the en one
+def message_filter(var: str, lang: str) -> str:
+    cjk = f'REGEX(STR({var}), "[\u4e00-\u9fff]")'
+    plain = f'LANG({var}) = "" && {"" if lang == "zh" else "!"}{cjk}'
+    return f'LANGMATCHES(LANG({var}), "{lang}") || ({plain})'
+
+
+_FINDING_COLUMNS = """
+  ?report sh:result ?result .  # top-level results; nested ones (sh:detail) explain them
+  ?result sh:resultSeverity ?severity ; sh:focusNode ?focus .
+  OPTIONAL { ?result sh:sourceShape ?shape }
+  OPTIONAL { ?result sh:resultMessage ?zh FILTER(ZH_FILTER) }
+  OPTIONAL { ?result sh:resultMessage ?en FILTER(EN_FILTER) }
+} GROUP BY ?result ?severity ?focus ?shape""".replace(
+    "ZH_FILTER", message_filter("?zh", "zh")
+).replace("EN_FILTER", message_filter("?en", "en"))
+_FINDINGS = (
+    """
+SELECT ?result ?severity ?focus ?shape (SAMPLE(?zh) AS ?message_zh) (SAMPLE(?en) AS ?message_en)
+WHERE { {values}"""
+    + _FINDING_COLUMNS
+    + " ORDER BY ?severity ?focus ?result\n"
+)
+# a project's own findings and those of its indicators (``jx:hasIndicator?``: zero or one step)
+_FINDINGS_OF = (
+    """
+SELECT ?result ?severity ?focus ?shape (SAMPLE(?zh) AS ?message_zh) (SAMPLE(?en) AS ?message_en)
+WHERE { {values} ?project jx:hasIndicator? ?focus ."""
+    + _FINDING_COLUMNS
+    + " ORDER BY ?severity ?focus ?result\n"
+)
+
+
+def finding_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One item per ``sh:ValidationResult`` with its message in both languages."""
+    return [
+        {
+            "result": row["result"],
+            "severity": row["severity"],
+            "focus": row["focus"],
+            "shape": row["shape"],
+            "message": {"zh": row["message_zh"], "en": row["message_en"]},
+        }
+        for row in rows
+    ]

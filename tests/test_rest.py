@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -33,8 +34,28 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         cwd=ROOT, capture_output=True, text=True, timeout=300, check=True,
     )  # fmt: skip
     assert done.stdout.split() == ["stored"] * 5
+    shutil.copytree(store_dir, store_dir.with_name("capped"))  # for test_totals_beyond_row_cap
     with run_server(store_dir, timeout=10, env={"JIXIAO_API_TOKEN": TOKEN}) as srv:
         yield srv
+
+
+def test_totals_beyond_the_row_cap(server: Server) -> None:
+    # pages are cut by the query and totals counted, so a row cap below the number of
+    # projects (114) changes neither; the same store, served with JIXIAO_ROW_CAP=40
+    full = get(server, "/api/projects", params={"limit": 1000}).json()
+    capped_store = Path(server.store).with_name("capped")
+    with run_server(capped_store, timeout=10, env={"JIXIAO_ROW_CAP": "40"}) as capped:
+        assert get(capped, "/sparql", params={"query": "SELECT * { ?s ?p ?o }"}).headers[
+            "X-Jixiao-Truncated"
+        ] == "true"
+        last = get(capped, "/api/projects", params={"limit": 20, "offset": 100}).json()
+        assert last["total"] == full["total"] == 114
+        assert last["items"] == full["items"][100:114]
+        beyond = get(capped, "/api/projects", params={"limit": 20, "offset": 200}).json()
+        assert beyond == {"total": 114, "items": []}
+        sat = get(capped, "/api/indicators", params={"category": "satisfaction", "limit": 5})
+        assert sat.json()["total"] == get(server, "/api/indicators",
+                                          params={"category": "satisfaction", "limit": 1000}).json()["total"]  # fmt: skip
 
 
 def get(server: Server, path: str, **kwargs: object) -> httpx.Response:
@@ -100,8 +121,26 @@ def test_project_detail(server: Server) -> None:
     assert detail["id"] == first["id"] and detail["name"] == first["name"]
     assert len(detail["indicators"]) == first["indicators"] > 0
     assert {"name", "annual_target", "category"} <= set(detail["indicators"][0])
-    assert isinstance(detail["findings"], list)
+    own = {detail["id"]} | {i["id"] for i in detail["indicators"]}
+    everything = get(server, "/api/findings", params={"limit": 1000}).json()["items"]
+    expected = sorted(f["result"] for f in everything if f["focus"] in own)
+    assert sorted(f["result"] for f in detail["findings"]) == expected
     assert_error(get(server, "/api/projects/2026/doesnotexist"), 404, "not_found")
+
+
+def test_project_findings_are_its_own(server: Server) -> None:
+    # a project with findings on itself or its indicators, and one without any
+    items = get(server, "/api/findings", params={"limit": 1000}).json()["items"]
+    projects = get(server, "/api/projects", params={"year": 2026, "limit": 1000}).json()["items"]
+    seen = 0
+    for project in projects[:12]:
+        local = project["id"].removeprefix("https://w3id.org/jixiao/id/project/")
+        detail = get(server, f"/api/projects/{local}").json()
+        own = {detail["id"]} | {i["id"] for i in detail["indicators"]}
+        assert {f["focus"] for f in detail["findings"]} <= own
+        assert len(detail["findings"]) == sum(1 for f in items if f["focus"] in own)
+        seen += len(detail["findings"])
+    assert 0 < seen < len(items)
 
 
 def test_lists(server: Server) -> None:
@@ -119,6 +158,9 @@ def test_lists(server: Server) -> None:
     }
     findings = get(server, "/api/findings", params={"limit": 1000}).json()
     assert findings["total"] == len(findings["items"]) > 0  # ingest validates each document
+    results = [f["result"] for f in findings["items"]]
+    assert len(results) == len(set(results))  # one item per result, not one per language
+    assert all(f["message"]["zh"] and f["message"]["en"] for f in findings["items"])
     assert {f["severity"].rsplit("#", 1)[-1] for f in findings["items"]} >= {"Violation", "Warning"}
 
 

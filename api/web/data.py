@@ -325,8 +325,8 @@ SELECT ?result (MIN(?sev) AS ?severity) (MIN(?f) AS ?focus) (MIN(?s) AS ?shape)
   GRAPH ?g { ?rep sh:result ?r . ?r sh:resultSeverity ?sev ; sh:focusNode ?f .
              {shape}
              OPTIONAL { ?r sh:sourceConstraintComponent ?c }
-             OPTIONAL { ?r sh:resultMessage ?mz FILTER(LANGMATCHES(LANG(?mz), "zh")) }
-             OPTIONAL { ?r sh:resultMessage ?me FILTER(LANGMATCHES(LANG(?me), "en")) }
+             OPTIONAL { ?r sh:resultMessage ?mz FILTER(ZH_FILTER) }
+             OPTIONAL { ?r sh:resultMessage ?me FILTER(EN_FILTER) }
              OPTIONAL { ?r sh:value ?v } }
   OPTIONAL { ?r sh:value ?v . ?v jx:rawText ?vt }
   {after}
@@ -337,7 +337,9 @@ SELECT ?result (MIN(?sev) AS ?severity) (MIN(?f) AS ?focus) (MIN(?s) AS ?shape)
   BIND(IRI(STRBEFORE(STR(?g), "/report")) AS ?d)
   OPTIONAL { ?d dcterms:source ?dn } OPTIONAL { GRAPH ?d { ?f jx:sourceLine ?ln } }
 } GROUP BY ?result
-"""
+""".replace("ZH_FILTER", rest.message_filter("?mz", "zh")).replace(
+    "EN_FILTER", rest.message_filter("?me", "en")
+)
 _NAME = "OPTIONAL { ?pr jx:name ?pn } OPTIONAL { ?pr jx:fiscalYear ?py }"
 _PROJECT_OF = (  # ?pr: the project a focus node belongs to (itself, an indicator, a target)
     "{ ?f a jx:Project . BIND(?f AS ?pr) } UNION { ?pr jx:hasIndicator ?f } "
