@@ -12,6 +12,9 @@ from api.common import open_store_or_report
 FORMATS = ("json", "csv", "tsv", "xml", "ttl", "nt")
 
 
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
 def _query_text(spec: str) -> str:
     """A ``.rq`` file, or the name of a packaged query (``queries/NAME.rq``)."""
     from queries import load_query
@@ -20,6 +23,32 @@ def _query_text(spec: str) -> str:
     if path.suffix == ".rq" or path.is_file():
         return path.read_text(encoding="utf-8")
     return load_query(spec)
+
+
+def _bindings(text: str, pairs: list[str]) -> dict[str, object]:
+    """``NAME=VALUE`` pairs as typed terms of the query's declared parameters."""
+    import pyoxigraph as ox
+
+    from queries import check_parameter, parameters
+
+    declared = parameters(text)
+    out: dict[str, object] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or name not in declared:
+            known = ", ".join(f"{k} ({v})" for k, v in declared.items()) or "none"
+            raise ValueError(f"--param {pair!r}: expected NAME=VALUE; parameters: {known}")
+        kind = declared[name]
+        problem = check_parameter(value, kind)
+        if problem:
+            raise ValueError(f"--param {name}: {problem}")
+        if kind == "iri":
+            out[name] = ox.NamedNode(value)
+        elif kind == "string":
+            out[name] = ox.Literal(value)
+        else:
+            out[name] = ox.Literal(value, datatype=ox.NamedNode(XSD + kind))
+    return out
 
 
 def query_cmd(args: argparse.Namespace) -> int:
@@ -31,11 +60,16 @@ def query_cmd(args: argparse.Namespace) -> int:
         message = exc.args[0] if isinstance(exc, KeyError) else str(exc)
         print(f"jixiao query: {message}", file=sys.stderr)
         return 2
+    try:
+        bindings = _bindings(text, args.param or [])
+    except ValueError as exc:
+        print(f"jixiao query: {exc}", file=sys.stderr)
+        return 2
     store = open_store_or_report(args.store, "query")
     if store is None:
         return 2
     try:
-        result = query(store, text)
+        result = query(store, text, bindings)
         data = serialize(result, args.format)
     except SyntaxError as exc:
         print(f"jixiao query: SPARQL syntax error in {args.query}: {exc}", file=sys.stderr)
@@ -81,6 +115,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="json/csv/tsv/xml for SELECT and ASK (default json); ttl/nt/xml for CONSTRUCT "
         "(default ttl)",
+    )
+    q.add_argument(
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="a declared parameter of the query (#+ params), e.g. threshold=80; repeatable",
     )
     q.set_defaults(func=query_cmd)
     s = sub.add_parser("stats", help="counts of documents, triples and records per fiscal year")

@@ -323,21 +323,18 @@ def build_router() -> APIRouter:
 
 
 def _declared(meta: dict[str, str]) -> dict[str, str]:
-    """``#+ params: name (xsd:type, …); …`` or ``name:type, …`` (``none``: no parameters)."""
-    kinds = "iri|string|integer|decimal|gYear|boolean"
-    pattern = rf"(?:^|[,;]\s*)(\w+)\s*(?::\s*|\(\s*xsd:)({kinds})\b"
-    return {m.group(1): m.group(2) for m in re.finditer(pattern, meta.get("params", ""))}
+    """The declared parameters of a query's header (see :func:`queries.parameters`)."""
+    return queries.parameters("".join(f"#+ {k}: {v}\n" for k, v in meta.items()))
 
 
 def _typed(value: str, kind: str) -> Term:
     if kind == "iri":
         return _iri(value)
+    problem = queries.check_parameter(value, kind)
+    if problem:
+        raise QueryError(400, "bad_parameter", problem)
     if kind == "string":
         return Term("literal", value)
-    checks = {"integer": r"[+-]?\d+", "decimal": r"[+-]?\d+(\.\d+)?", "gYear": r"\d{4}",
-              "boolean": r"true|false"}  # fmt: skip
-    if not re.fullmatch(checks[kind], value):
-        raise QueryError(400, "bad_parameter", f"{value!r} is not a valid {kind}")
     return Term("literal", value, XSD + kind)
 
 

@@ -176,10 +176,14 @@ def graph_size(store: ox.Store, document: str) -> int:
     return int(next(iter(rows))["n"].value)  # type: ignore[index, union-attr]
 
 
-def query(store: ox.Store, text: str) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
+def query(
+    store: ox.Store, text: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None
+) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
     """Run a SPARQL query with the union of all graphs (materialised, each triple once) as
-    the default graph."""
-    return store.query(text, prefixes=PREFIXES)
+    the default graph; ``bindings`` give projected variables a value (typed terms, never
+    text formatted into the query)."""
+    substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()} or None
+    return store.query(text, prefixes=PREFIXES, substitutions=substitutions)
 
 
 def serialize(

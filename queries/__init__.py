@@ -49,3 +49,28 @@ def metadata(text: str) -> dict[str, str]:
         if match:
             out[match.group(1)] = match.group(2).strip()
     return out
+
+
+PARAM_KINDS = {  # a declared kind → the lexical forms it accepts
+    "iri": r"https?://[^\s<>\"{}|\\^`]+",
+    "string": r"(?s).*",
+    "integer": r"[+-]?\d+",
+    "decimal": r"[+-]?\d+(\.\d+)?",
+    "gYear": r"\d{4}",
+    "boolean": r"true|false",
+}
+
+
+def parameters(text: str) -> dict[str, str]:
+    """Declared parameters, name → kind, from ``#+ params: name (xsd:type, …); …`` or
+    ``name:type, …`` (``none``: no parameters)."""
+    kinds = "|".join(PARAM_KINDS)
+    pattern = rf"(?:^|[,;]\s*)(\w+)\s*(?::\s*|\(\s*xsd:)({kinds})\b"
+    return {m.group(1): m.group(2) for m in re.finditer(pattern, metadata(text).get("params", ""))}
+
+
+def check_parameter(value: str, kind: str) -> str | None:
+    """Why ``value`` is not a valid ``kind`` (None when it is)."""
+    if re.fullmatch(PARAM_KINDS[kind], value):
+        return None
+    return f"{value!r} is not a valid {kind}"

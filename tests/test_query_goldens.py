@@ -226,3 +226,26 @@ def test_cli_csv_agrees_with_golden(store: ox.Store, tmp_path: Path) -> None:
     expected = [{k: ("" if v is None else v) for k, v in row.items()} for row in golden]
     keys = order_keys(name)
     assert canonical(rows, keys) == canonical(expected, keys)  # type: ignore[arg-type]
+
+
+def test_cli_binds_declared_parameters(store: ox.Store, tmp_path: Path) -> None:
+    name = "satisfaction_targets_below"
+    copy = checkpoint(store, tmp_path / "store")
+    for case in load_golden(name)["with_params"]:
+        pairs = [f"--param={k}={v['value']}" for k, v in case["params"].items()]
+        done = subprocess.run(
+            [JIXIAO, "query", name, "--format", "csv", "--store", str(copy), *pairs],
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        rows = list(csv.DictReader(io.StringIO(done.stdout)))
+        expected = [{k: ("" if v is None else v) for k, v in r.items()} for r in case["rows"]]
+        keys = order_keys(name)
+        assert len(rows) == case["count"]
+        assert canonical(rows, keys) == canonical(expected, keys)  # type: ignore[arg-type]
+    for bad in ("threshold=ninety", "limit=3", "threshold"):
+        done = subprocess.run(
+            [JIXIAO, "query", name, "--store", str(copy), "--param", bad],
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 2 and "--param" in done.stderr and not done.stdout
