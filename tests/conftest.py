@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,22 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=300, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def ingest_samples_in_child(store: Path) -> None:
+    """Ingest the five samples into a new store at ``store`` in a child process, so that
+    the store's lock is surely released before a server opens it."""
+    script = (
+        "import sys, pyoxigraph as ox; from graph.ingest import ingest_paths; "
+        "s = ox.Store(sys.argv[1]); "
+        "print(' '.join(r.status for r in ingest_paths(sorted(sys.argv[2:]), s))); s.flush()"
+    )
+    paths = [str(p) for p in sorted(SAMPLES.glob("*.txt"))]
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(store), *paths],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    assert done.stdout.split() == ["stored"] * 5, done.stdout + done.stderr
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,8 +11,8 @@ import pytest
 from rdflib import Graph, URIRef
 
 from api.settings import DOCUMENTED, field_names, from_env
-from tests.conftest import SAMPLES
-from tests.test_sparql_protocol import ROOT, Server, run_server
+from tests.conftest import SAMPLES, ingest_samples_in_child
+from tests.test_sparql_protocol import Server, run_server
 
 TOKEN = "test-token-0123456789"
 
@@ -22,18 +20,7 @@ TOKEN = "test-token-0123456789"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     store_dir = tmp_path_factory.mktemp("rest") / "store"
-    # ingest in a child process, so that the store's lock is surely released
-    script = (
-        "import sys, pyoxigraph as ox; from graph.ingest import ingest_paths; "
-        "s = ox.Store(sys.argv[1]); "
-        "print(' '.join(r.status for r in ingest_paths(sorted(sys.argv[2:]), s)))"
-    )
-    paths = [str(p) for p in sorted(SAMPLES.glob("*.txt"))]
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(store_dir), *paths],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, check=True,
-    )  # fmt: skip
-    assert done.stdout.split() == ["stored"] * 5
+    ingest_samples_in_child(store_dir)
     shutil.copytree(store_dir, store_dir.with_name("capped"))  # for test_totals_beyond_row_cap
     with run_server(store_dir, timeout=10, env={"JIXIAO_API_TOKEN": TOKEN}) as srv:
         yield srv

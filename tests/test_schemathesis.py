@@ -7,8 +7,6 @@ and no answer may be a server error. ``POST /api/documents`` runs with the beare
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -18,8 +16,8 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import APIOperation
 from schemathesis.generation import GenerationMode
 
-from tests.conftest import SAMPLES
-from tests.test_sparql_protocol import ROOT, Server, run_server
+from tests.conftest import ingest_samples_in_child
+from tests.test_sparql_protocol import Server, run_server
 
 TOKEN = "schemathesis-token-0123456789"
 
@@ -27,15 +25,7 @@ TOKEN = "schemathesis-token-0123456789"
 @pytest.fixture(scope="module")
 def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     store_dir = tmp_path_factory.mktemp("schemathesis") / "store"
-    script = (
-        "import sys, pyoxigraph as ox; from graph.ingest import ingest_paths; "
-        "s = ox.Store(sys.argv[1]); ingest_paths(sorted(sys.argv[2:]), s); s.flush()"
-    )
-    paths = [str(p) for p in sorted(SAMPLES.glob("*.txt"))]
-    subprocess.run(
-        [sys.executable, "-c", script, str(store_dir), *paths],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, check=True,
-    )  # fmt: skip
+    ingest_samples_in_child(store_dir)
     with run_server(store_dir, timeout=10, env={"JIXIAO_API_TOKEN": TOKEN}) as srv:
         yield srv
 

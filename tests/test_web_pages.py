@@ -13,10 +13,10 @@ import pytest
 from lxml import html
 from openpyxl import load_workbook
 
+from tests.conftest import SAMPLES
 from tests.test_sparql_protocol import Server
 from tests.web_fixtures import (
     PROJECT_12345,
-    SAMPLES,
     TOKEN,
     api_projects,
     get,

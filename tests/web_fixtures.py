@@ -10,15 +10,13 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import SAMPLES
+from tests.conftest import ingest_samples_in_child
 from tests.test_sparql_protocol import ROOT, Server, run_server
 
 TOKEN = "web-test-token-1234567890"
@@ -31,17 +29,7 @@ _PRISTINE: list[Path] = []
 def pristine_store(factory: pytest.TempPathFactory) -> Path:
     if not _PRISTINE:
         store = factory.mktemp("web-pristine") / "store"
-        script = (
-            "import sys, pyoxigraph as ox; from graph.ingest import ingest_paths; "
-            "s = ox.Store(sys.argv[1]); "
-            "print(' '.join(r.status for r in ingest_paths(sorted(sys.argv[2:]), s)))"
-        )
-        paths = [str(p) for p in sorted(SAMPLES.glob("*.txt"))]
-        done = subprocess.run(
-            [sys.executable, "-c", script, str(store), *paths],
-            cwd=ROOT, capture_output=True, text=True, timeout=300, check=True,
-        )  # fmt: skip
-        assert done.stdout.split() == ["stored"] * 5
+        ingest_samples_in_child(store)
         _PRISTINE.append(store)
     return _PRISTINE[0]
 
