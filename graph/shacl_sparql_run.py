@@ -1,0 +1,175 @@
+"""Run the compiled SHACL checks (:mod:`graph.shacl_sparql`) on the store.
+
+Each document graph is validated on its own, as pySHACL validates it: every query runs with
+the document graph plus the ontology graph (frameworks, ``graph.store.ensure_ontology``) as
+its default graph. Rows become findings and a report (:mod:`graph.shacl_sparql_report`)
+equal to pySHACL's; reports are written to ``<document>/report`` like
+:func:`graph.validate.write_report_ntriples`. Documents are validated in worker processes
+that open a checkpoint of the store read-only (``Store.backup``: hard links), so the
+process that owns the store can keep writing the reports.
+
+The ontology graph also holds ``jx.ttl`` and ``classifications.ttl``, which pySHACL's data
+graph (document + ``framework.ttl``) does not; no shape reaches their resources from data
+built by :mod:`graph.build`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph.shacl_sparql import FOCUS_NODES, TARGET_NODES, TARGETS, Check, compiled_checks
+from graph.shacl_sparql_report import ReportWriter, Result, findings_of
+from graph.store import ONTOLOGY_GRAPH, ensure_ontology
+from graph.validate import Validation, document_graphs, shapes_graph, write_report_ntriples
+
+
+def run_check(
+    store: ox.Store,
+    graphs: list[ox.NamedNode],
+    check: Check,
+    query: str | None = None,
+    targets: dict[str, tuple[list[str], float]] | None = None,
+) -> list[Result]:
+    """The rows of one check on the default graph ``graphs``, with their sh:detail rows;
+    ``targets`` caches the focus nodes of SPARQL targets for the document."""
+    text = query or check.query
+    if check.targets and query is None:
+        cache = targets if targets is not None else {}
+        if check.targets not in cache:
+            start = time.perf_counter()
+            found = store.query(check.targets, default_graph=graphs)  # type: ignore[union-attr]
+            nodes = [str(row["this"]) for row in found]  # type: ignore[index]
+            cache[check.targets] = (nodes, time.perf_counter() - start)
+        listed, seconds = cache[check.targets]
+        if not listed:
+            return []
+        # list the focus nodes when selecting them again costs more than reading the list
+        # (≈ 10 µs a node); blank nodes cannot be listed
+        if seconds < len(listed) * 1e-5 or any(node.startswith("_:") for node in listed):
+            domain = check.targets.split("SELECT DISTINCT ?this WHERE ", 1)[1]
+            text = text.replace(TARGETS, domain)
+        else:
+            text = text.replace(TARGETS, TARGETS.replace(TARGET_NODES, " ".join(listed)))
+    out = []
+    for row in store.query(text, default_graph=graphs):  # type: ignore[union-attr]
+        focus, value, path = row["this"], row["value"], row["path"]
+        if focus is None:
+            continue
+        if value is None and check.value_is_focus:
+            value = focus
+        member = check.members[int(row["k"].value)] if check.members else check  # type: ignore[union-attr]
+        out.append(Result(member, focus, value, path))  # type: ignore[arg-type]
+    # details of a sh:node result: the nested shape's results for the value node (blank
+    # nodes cannot be listed in VALUES: none get details; graph.build makes none)
+    listed = sorted({str(r.value) for r in out if not isinstance(r.value, ox.BlankNode)})
+    if check.details and listed:
+        nested: dict[object, list[Result]] = defaultdict(list)
+        for detail in check.details:
+            text = detail.query.replace(FOCUS_NODES, " ".join(listed))
+            for result in run_check(store, graphs, detail, text):
+                nested[result.focus].append(result)
+        for result in out:
+            result.details = nested.get(result.value, [])
+    return out
+
+
+def validate_document_sparql(
+    store: ox.Store, document: str, checks: Sequence[Check] | None = None
+) -> tuple[Validation, list[Result]]:
+    """Validate one stored document with the compiled checks; its report as N-Triples."""
+    start = time.perf_counter()
+    graphs = [ox.NamedNode(document), ox.NamedNode(ONTOLOGY_GRAPH)]
+    targets: dict[str, tuple[list[str], float]] = {}
+    results = [
+        r for c in checks or compiled_checks() for r in run_check(store, graphs, c, None, targets)
+    ]
+    findings = findings_of(store, document, results)
+    report = ReportWriter(shapes_graph()).text(results)
+    validation = Validation(
+        document, not results, findings, ntriples=report, seconds=time.perf_counter() - start
+    )
+    return validation, results
+
+
+_WORKER: dict[str, ox.Store] = {}
+
+
+def _open_checkpoint(path: str) -> None:
+    _WORKER["store"] = ox.Store.read_only(path)
+
+
+def _validate_in_worker(document: str) -> Validation:
+    return validate_document_sparql(_WORKER["store"], document)[0]
+
+
+Progress = Callable[[int, int, Validation], None]
+
+
+def validate_store_sparql(
+    store: ox.Store,
+    documents: Sequence[str] | None = None,
+    workers: int | None = None,
+    write: bool = True,
+    progress: Progress | None = None,
+    path: str | os.PathLike[str] | None = None,
+) -> list[Validation]:
+    """Every document graph of ``store`` (or ``documents``); with ``write`` the reports are
+    stored in ``<document>/report``. Results in document order.
+
+    With ``path`` (the store's directory) and more than one worker, documents are validated
+    in ``workers`` processes (default: CPUs) on a checkpoint written next to the store and
+    removed afterwards; otherwise in this process."""
+    if write:
+        ensure_ontology(store)
+    elif not store.contains_named_graph(ox.NamedNode(ONTOLOGY_GRAPH)):
+        raise ValueError("the store has no ontology graph: run `jixiao ingest` first")
+    names = list(documents) if documents is not None else document_graphs(store)
+    count = workers if workers is not None else min(len(names), os.cpu_count() or 1)
+    out: list[Validation] = []
+
+    def collect(validation: Validation) -> None:
+        if write:
+            write_report_ntriples(store, validation.document, validation.report_nt)
+        out.append(validation)
+        if progress is not None:
+            progress(len(out), len(names), validation)
+
+    temporary = None
+    if path is not None and count > 1 and len(names) > 1:
+        try:
+            parent = Path(path).resolve().parent
+            temporary = Path(tempfile.mkdtemp(prefix=".jixiao-validate-", dir=parent))
+            store.flush()
+            store.backup(str(temporary / "checkpoint"))
+        except OSError:  # no room for a checkpoint next to the store: one process
+            if temporary is not None:
+                shutil.rmtree(temporary, ignore_errors=True)
+            temporary = None
+    if temporary is None:
+        checks = compiled_checks()
+        for name in names:
+            collect(validate_document_sparql(store, name, checks)[0])
+        return out
+    checkpoint = temporary / "checkpoint"
+    compiled_checks(), shapes_graph()  # compiled once, inherited by the worker processes
+    try:
+        with ProcessPoolExecutor(
+            count, initializer=_open_checkpoint, initargs=(str(checkpoint),)
+        ) as pool:
+            for validation in pool.map(_validate_in_worker, names):
+                collect(validation)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+    return out
+
+
+__all__ = ["run_check", "validate_document_sparql", "validate_store_sparql"]
