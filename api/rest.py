@@ -10,7 +10,6 @@ query; other fragments come from fixed whitelists.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import shutil
@@ -21,10 +20,9 @@ from typing import Annotated, Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, File, Header, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 import queries
-from api.sparql import negotiate_media
 from api.workers import Job, QueryError, Term
 
 JX = "https://w3id.org/jixiao/ontology#"
@@ -280,6 +278,8 @@ def build_router() -> APIRouter:
 
     @router.get("/id/{path:path}", summary="Describe a resource (HTML, Turtle, JSON-LD)")
     def dereference(request: Request, path: str) -> Response:
+        from api.describe import describe  # (it reads through this module's select)
+
         return describe(request, _iri(JXID + path))
 
     @router.get("/api/export.gexf", summary="A view of the graph as GEXF 1.3, for Gephi")
@@ -351,49 +351,6 @@ def _ingest(service: Any, name: str, data: bytes) -> dict[str, Any]:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return {"documents": [r.as_dict() for r in results]}
-
-
-DESCRIBE_MEDIA = {
-    "text/html": "html",
-    "text/turtle": "ttl",
-    "application/ld+json": "jsonld",
-    "application/n-triples": "nt",
-    "application/json": "jsonld",
-}
-_DESCRIBE = "CONSTRUCT { ?s ?p ?o } WHERE { {values} ?s ?p ?o }"
-
-
-def describe(request: Request, iri: Term) -> Response:
-    media = negotiate_media(DESCRIBE_MEDIA, request.headers.get("accept"))
-    if media is None:
-        raise QueryError(406, "not_acceptable", "HTML, Turtle, JSON-LD or N-Triples only")
-    fmt = DESCRIBE_MEDIA[media]
-    service = request.app.state.service
-    text = _DESCRIBE.replace("{values}", values_block({"s": iri}))
-    job = _job(request, text, "nt" if fmt == "html" else fmt, {})
-    answer = service.pool.run(job, service.settings.query_timeout)
-    if not answer.body.strip():
-        raise QueryError(404, "not_found", f"nothing is known about {iri.value}")
-    if fmt != "html":
-        return Response(answer.body, media_type=media, headers={"Vary": "Accept"})
-    rows = select(request, "SELECT ?p ?o WHERE { {values} ?s ?p ?o } ORDER BY ?p ?o", {"s": iri})
-    cells = "".join(
-        f"<tr><td>{html.escape(str(r['p']))}</td><td>{_html_value(r['o'])}</td></tr>" for r in rows
-    )
-    title = html.escape(iri.value)
-    body = (
-        f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head>"
-        f"<body><h1>{title}</h1><table>{cells}</table></body></html>"
-    )
-    return HTMLResponse(body, headers={"Vary": "Accept"})
-
-
-def _html_value(value: Any) -> str:
-    text = str(value)
-    if text.startswith(JXID):
-        link = "/id/" + text[len(JXID) :]
-        return f"<a href='{html.escape(link)}'>{html.escape(text)}</a>"
-    return html.escape(text)
 
 
 _INDICATORS = """

@@ -177,6 +177,9 @@ def test_dereference_by_negotiation(server: Server) -> None:
     page = get(server, path, headers={"accept": "text/html,application/xhtml+xml"})
     assert page.headers["content-type"].startswith("text/html")
     assert first["name"] in page.text
+    auditors = "/projects/" + first["id"].removeprefix("https://w3id.org/jixiao/id/project/")
+    assert f"href='{auditors}'" in page.text  # the project's page for auditors
+    assert get(server, auditors).status_code == 200
     assert_error(get(server, path, headers={"accept": "image/png"}), 406)
     assert_error(get(server, "/id/nothing/here"), 404)
 
