@@ -81,7 +81,7 @@ name fiscalYear unit unitCode projectCategory goalText rawText sourceLine hasInd
 level1 level2 level1Code level2Code level1Text level2Text periodTarget annualTarget weight actual
 score comparator number upperNumber unitText scale baseUnit value qudtUnit baseQudtUnit qualifier
 qualitative classified placeholder organization tableTitle classCode functionalClass amountBasic
-amountProject section sha256 documentKind renamedFrom sameProjectAs previousYear
+amountProject section sha256 documentKind renamedFrom sameProjectAs previousYear coversCategory
 """
 P = {name: f"<{getattr(JX_NS, name)}>" for name in _TERMS.split()}
 for _field, _term in _AMOUNTS:
@@ -151,7 +151,8 @@ def add_target(out: Triples, s: str, t: Target) -> None:
 
 def add_indicator(
     out: Triples, project: str, ind: Indicator, line: int, fiscal_year: int | None
-) -> None:
+) -> tuple[str | None, str | None]:
+    """The indicator's triples; returns its level-1 and level-2 concepts (or None)."""
     s = iri(iris.indicator_iri(project[1:-1], ind.position))
     add = out.add
     add(project, P["hasIndicator"], s)
@@ -188,7 +189,7 @@ def add_indicator(
         add(s, P["periodTarget"], node)
         add(s, P["annualTarget"], node)
         add_target(out, node, period)
-        return
+        return level1, level2
     for target, which, term in (
         (period, "period", "periodTarget"),
         (annual, "annual", "annualTarget"),
@@ -197,6 +198,7 @@ def add_indicator(
             node = iri(iris.target_iri(s[1:-1], which))
             add(s, P[term], node)
             add_target(out, node, target)
+    return level1, level2
 
 
 def add_project(out: Triples, doc_node: str, proj: Project, unit: str) -> str:
@@ -219,9 +221,19 @@ def add_project(out: Triples, doc_node: str, proj: Project, unit: str) -> str:
     add_amounts(out, s, proj.amounts)
     add(s, P["sourceLine"], integer(proj.line))
     add(s, PROV_FROM, doc_node)
+    concepts: set[str] = set()
     for ind in proj.indicators:
-        add_indicator(out, s, ind, proj.line, proj.fiscal_year)
+        concepts.update(c for c in add_indicator(out, s, ind, proj.line, proj.fiscal_year) if c)
+    add_coverage(out, s, concepts)
     return s
+
+
+def add_coverage(out: Triples, project: str, concepts: set[str]) -> None:
+    """``jx:coversCategory`` for each category of the indicators' level-1/level-2 concepts
+    (derived, so that "lacks a category" is one lookup per project; see jx.ttl)."""
+    category = iris.frames().category
+    for covered in sorted({category[c] for c in concepts if c in category}):
+        out.add(project, P["coversCategory"], iri(covered))
 
 
 def _row(out: Triples, s: str, doc_node: str, line: int, fiscal_year: int | None) -> None:

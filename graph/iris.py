@@ -122,14 +122,16 @@ class Frames:
         self.by_code: dict[str, str] = {}
         self.by_label: dict[tuple[str, str], str] = {}
         self.broader: dict[str, str] = {}
+        self.category: dict[str, str] = {}  # concept → its jx:category
         rows = graph.query(
-            f"""SELECT ?c ?scheme ?code ?label ?up WHERE {{
+            f"""SELECT ?c ?scheme ?code ?label ?up ?category WHERE {{
                 ?c <{skos}inScheme> ?scheme .
                 OPTIONAL {{ ?c <{skos}notation> ?code }}
                 OPTIONAL {{ ?c <{skos}prefLabel> ?label FILTER(lang(?label) = "zh") }}
-                OPTIONAL {{ ?c <{skos}broader> ?up }} }}"""
+                OPTIONAL {{ ?c <{skos}broader> ?up }}
+                OPTIONAL {{ ?c <{JX}category> ?category }} }}"""
         )
-        for c, scheme, code, label, up in rows:  # type: ignore[misc]
+        for c, scheme, code, label, up, category in rows:  # type: ignore[misc]
             frame = str(scheme).removeprefix(FRAME)
             if code is not None:
                 self.by_code.setdefault(str(code), str(c))
@@ -137,6 +139,8 @@ class Frames:
                 self.by_label.setdefault((frame, str(label)), str(c))
             if up is not None:
                 self.broader[str(c)] = str(up)
+            if category is not None:
+                self.category[str(c)] = str(category)
 
     def concept(self, code: str | None, label: str | None, year: int | None) -> str | None:
         """The concept printed as ``code``/``label``: by code first, else by label in the

@@ -78,6 +78,7 @@ class JX(DefinedNamespace):
     organization: URIRef  # budget line / document / department target → organisation
     renamedFrom: URIRef  # organisation (new name) → organisation (earlier name)
     hasIndicator: URIRef  # project → indicator
+    coversCategory: URIRef  # project → jx:Category… concept (derived from its indicators)
     sameProjectAs: URIRef  # project ↔ the same project in another year
     previousYear: URIRef  # project → the same project in the previous year
     functionalClass: URIRef  # budget line → functional classification concept

@@ -67,6 +67,7 @@ def open_store(path: str | os.PathLike[str] | None = None) -> ox.Store:
     target.mkdir(parents=True, exist_ok=True)
     store = ox.Store(str(target))
     ensure_union(store)
+    ensure_coverage(store)
     return store
 
 
@@ -77,6 +78,7 @@ def open_existing(path: str | os.PathLike[str] | None = None) -> ox.Store:
         raise FileNotFoundError(f"no store at {target} (run `jixiao ingest` first)")
     store = ox.Store(str(target))
     ensure_union(store)
+    ensure_coverage(store)
     return store
 
 
@@ -169,6 +171,37 @@ def ensure_union(store: ox.Store) -> bool:
     for name in graphs:
         store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
     return True
+
+
+def _coverage_update(document: str) -> str:
+    from graph.iris import frames  # the framework's concept → category map
+
+    pairs = " ".join(f"(<{c}> <{k}>)" for c, k in sorted(frames().category.items()))
+    return f"""INSERT {{ GRAPH <{document}> {{ ?p <{JX}coversCategory> ?k }}
+                    ?p <{JX}coversCategory> ?k }}
+WHERE {{ SELECT DISTINCT ?p ?k WHERE {{
+  GRAPH <{document}> {{ ?p <{JX}hasIndicator> ?i . ?i <{JX}level1>|<{JX}level2> ?c }}
+  VALUES (?c ?k) {{ {pairs} }} }} }}"""
+
+
+def ensure_coverage(store: ox.Store) -> list[str]:
+    """Derive the ``jx:coversCategory`` triples (written by :mod:`graph.build` since they
+    were added to the ontology) for each document graph that has indicators but none of
+    them — a store written before. One transaction per document. Returns the documents
+    upgraded."""
+    has, covers = ox.NamedNode(JX + "hasIndicator"), ox.NamedNode(JX + "coversCategory")
+    upgraded = []
+    for quad in store.quads_for_pattern(None, ox.NamedNode(JX + "sha256"), None, None):
+        graph = quad.graph_name
+        if not isinstance(graph, ox.NamedNode) or quad.subject != graph:
+            continue
+        if next(iter(store.quads_for_pattern(None, covers, None, graph)), None) is not None:
+            continue
+        if next(iter(store.quads_for_pattern(None, has, None, graph)), None) is None:
+            continue
+        store.update(_coverage_update(graph.value))
+        upgraded.append(graph.value)
+    return upgraded
 
 
 def graph_size(store: ox.Store, document: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -20,6 +21,7 @@ from graph.ingest import ingest_paths, read_one
 from graph.store import (
     ONTOLOGY_GRAPH,
     checkpoint,
+    ensure_coverage,
     ensure_union,
     graph_size,
     open_store,
@@ -239,7 +241,11 @@ def test_store_of_the_old_layout_gets_its_union(tmp_path: Path) -> None:
     for g in (G1, G2):
         text = f'{S} {P} "一" .\n<{g}> <https://w3id.org/jixiao/ontology#sha256> "{g[-2:]}" .\n'
         old.load(text.encode(), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(g))
-    old.load(f'{S} {P} "报告" .\n'.encode(), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(G1 + "/report"))
+    old.load(
+        f'{S} {P} "报告" .\n'.encode(),
+        ox.RdfFormat.N_TRIPLES,
+        to_graph=ox.NamedNode(G1 + "/report"),
+    )
     # an interrupted copy: g1 is in the default graph already, g2 and the report are not
     old.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{G1}> {{ ?s ?p ?o }} }}")
     del old
@@ -255,3 +261,37 @@ def test_samples_count_each_project_once(tmp_path: Path) -> None:
     text = "SELECT (COUNT(*) AS ?n) { ?p a jx:Project }"
     assert next(iter(query(store, text)))["n"].value == "114"
     assert _default_triples(store) == _named_triples(store)
+
+
+_DERIVED = f"""SELECT DISTINCT ?p ?c WHERE {{
+  GRAPH ?g {{ ?p jx:hasIndicator ?i . ?i jx:level1|jx:level2 ?k }}
+  GRAPH <{ONTOLOGY_GRAPH}> {{ ?k jx:category ?c }} }}"""
+_COVERS = "SELECT ?p ?c WHERE { ?p jx:coversCategory ?c }"
+
+
+def _pairs(store: ox.Store, text: str) -> set[tuple[str, str]]:
+    return {(row["p"].value, row["c"].value) for row in query(store, text)}
+
+
+def test_category_coverage_derived_and_upgraded(tmp_path: Path) -> None:
+    """jx:coversCategory = the categories of the project's indicators' concepts, in the
+    indicators' document graph; a store written without it gets it on the next open."""
+    store = open_store(tmp_path / "s")
+    ingest_paths(PATHS, store, validate=False)
+    expected = _pairs(store, _DERIVED)
+    satisfied = {p for p, c in expected if c.endswith("#CategorySatisfaction")}
+    assert len({p for p, _ in expected}) == 70 and len(satisfied) == 70 - 24
+    assert _pairs(store, _COVERS) == expected
+    misplaced = "ASK { GRAPH ?g { ?p jx:coversCategory ?c } FILTER NOT EXISTS { GRAPH ?g { ?p jx:hasIndicator ?i } } }"
+    assert not bool(query(store, misplaced))
+    store.update(
+        "DELETE WHERE { GRAPH ?g { ?p <https://w3id.org/jixiao/ontology#coversCategory> ?c } } ;"
+        "DELETE WHERE { ?p <https://w3id.org/jixiao/ontology#coversCategory> ?c }"
+    )
+    assert _pairs(store, _COVERS) == set()
+    del store
+    gc.collect()  # query iterators keep the store (and its lock) alive
+    store = open_store(tmp_path / "s")  # the upgrade runs on open
+    assert _pairs(store, _COVERS) == expected
+    assert _default_triples(store) == _named_triples(store)
+    assert ensure_coverage(store) == []
