@@ -150,7 +150,7 @@ def _lacks(lacks: Lacks | None, mode: Mode) -> str:
     if lacks is None:
         return ""
     concept, keyword = CATEGORY[lacks]
-    block = f"MINUS {{ ?p jx:hasIndicator/(jx:level1|jx:level2)/jx:category jx:{concept} }}"
+    block = f"MINUS {{ ?p jx:coversCategory jx:{concept} }}"
     if mode is Mode.lenient:
         block += (
             "\n  MINUS { ?p jx:hasIndicator ?li . ?li jx:name|jx:level1Text|jx:level2Text ?lt "

@@ -4,6 +4,9 @@ Each file carries its own ``PREFIX`` lines (it runs in any SPARQL tool) and a co
 header: ``#+ summary: …`` (Chinese and English) and ``#+ params: …``. The file stem is the
 query's name (``jixiao query NAME``). Absence checks are written with ``MINUS``, which
 pyoxigraph evaluates far faster than ``FILTER NOT EXISTS`` (see shared/architecture.md).
+Long listings sort on one key bound per row (``BIND (CONCAT(?unit, "\\u0001", ?name) AS
+?sortKey)``) because pyoxigraph reads each string from the store at every comparison of an
+``ORDER BY`` on stored strings; ``#+ sorted: …`` then names the order the key stands for.
 """
 
 from __future__ import annotations

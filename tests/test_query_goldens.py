@@ -87,7 +87,12 @@ def run_query(store: ox.Store, name: str, params: Params | None = None) -> list[
 
 
 def order_keys(name: str) -> list[str] | None:
-    """The variables of the query's final ``ORDER BY`` (None if it has none)."""
+    """The variables of the query's final ``ORDER BY`` (None if it has none), or of its
+    ``#+ sorted:`` header when it sorts on a key built from them (``?sortKey``)."""
+    text = queries.load_query(name)
+    declared = re.search(r"^#\+ sorted:(.*)$", text, re.MULTILINE)
+    if declared:
+        return re.findall(r"\?(\w+)", declared.group(1))
     body = "\n".join(
         line for line in queries.load_query(name).splitlines() if not line.lstrip().startswith("#")
     )

@@ -134,7 +134,7 @@ def units(request: Request, year: int | None = None) -> list[dict[str, Any]]:
 
 _CATS_OF = """
 SELECT DISTINCT ?p ?cat WHERE {
-  {many} ?p jx:hasIndicator/(jx:level1|jx:level2)/jx:category ?cat .
+  {many} ?p jx:coversCategory ?cat .
 }
 """
 _NAMED_OF = """
