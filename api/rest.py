@@ -14,7 +14,6 @@ import json
 import re
 import shutil
 import tempfile
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,6 +22,7 @@ from fastapi import APIRouter, File, Header, Query, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
 
 import queries
+from api.listing import CATEGORY, Lacks, Mode, projects_query
 from api.workers import Job, QueryError, Term
 
 JX = "https://w3id.org/jixiao/ontology#"
@@ -31,24 +31,6 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 SH = "http://www.w3.org/ns/shacl#"
 
 
-class Lacks(StrEnum):
-    output = "output"
-    effect = "effect"
-    satisfaction = "satisfaction"
-    cost = "cost"
-
-
-class Mode(StrEnum):
-    strict = "strict"
-    lenient = "lenient"
-
-
-CATEGORY = {
-    Lacks.output: ("CategoryOutput", "产出"),
-    Lacks.effect: ("CategoryEffect", "效益"),
-    Lacks.satisfaction: ("CategorySatisfaction", "满意"),
-    Lacks.cost: ("CategoryCost", "成本"),
-}
 Limit = Annotated[int, Query(ge=1, le=1000)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
@@ -116,14 +98,21 @@ def page(
     values: dict[str, Term | None],
     limit: int,
     offset: int,
+    count: str | None = None,
 ) -> dict[str, Any]:
     """``{"total", "items"}`` for a SELECT ending in ORDER BY: the page is cut by the query
-    (LIMIT/OFFSET), and the total counted by a second query when the page does not show it,
-    so neither depends on the row cap."""
-    items = select(request, f"{text}\nLIMIT {int(limit)} OFFSET {int(offset)}", values)
+    (LIMIT/OFFSET appended, unless ``count`` is given: then ``text`` cuts its page itself and
+    ``count`` counts its rows), and the total counted by a second query when the page does
+    not show it, so neither depends on the row cap."""
+    if count is None:
+        text, count = (
+            f"{text}\nLIMIT {int(limit)} OFFSET {int(offset)}",
+            (f"SELECT (COUNT(*) AS ?total) WHERE {{\n{text}\n}}"),
+        )
+    items = select(request, text, values)
     if len(items) < limit and (items or offset == 0):
         return {"total": offset + len(items), "items": items}
-    counted = select(request, f"SELECT (COUNT(*) AS ?total) WHERE {{\n{text}\n}}", values)
+    counted = select(request, count, values)
     return {"total": int(counted[0]["total"]), "items": items}
 
 
@@ -145,46 +134,6 @@ def _iri(value: str) -> Term:
     return Term("iri", value)
 
 
-def _lacks(lacks: Lacks | None, mode: Mode) -> str:
-    """A MINUS block from the whitelist above (no request text goes into the query)."""
-    if lacks is None:
-        return ""
-    concept, keyword = CATEGORY[lacks]
-    block = f"MINUS {{ ?p jx:coversCategory jx:{concept} }}"
-    if mode is Mode.lenient:
-        block += (
-            "\n  MINUS { ?p jx:hasIndicator ?li . ?li jx:name|jx:level1Text|jx:level2Text ?lt "
-            f'FILTER(CONTAINS(STR(?lt), "{keyword}")) }}'
-        )
-    return block
-
-
-_PROJECTS = """
-SELECT ?id (MIN(?n) AS ?name) (MIN(?ul) AS ?unit) (MIN(?u) AS ?unit_id) (MIN(?y) AS ?year)
-       (MIN(?a) AS ?amount) (COUNT(DISTINCT ?i) AS ?indicators) WHERE {
-  { SELECT DISTINCT ?p WHERE {
-      ?p a jx:Project ; jx:fiscalYear ?year ; jx:unit ?unitIri .
-      ?unitIri skos:prefLabel ?unitLabel .
-      {values}
-      %(filters)s
-      %(lacks)s
-  } }
-  ?p jx:name ?n ; jx:fiscalYear ?y ; jx:unit ?u . ?u skos:prefLabel ?ul .
-  OPTIONAL { ?p jx:amountTotal ?a } OPTIONAL { ?p jx:hasIndicator ?i }
-  BIND(?p AS ?id)
-} GROUP BY ?id ORDER BY ?year ?unit ?name ?id
-"""
-
-
-def _project_filters(unit: str | None, lacks: Lacks | None) -> str:
-    parts = []
-    if unit is not None:
-        parts.append("FILTER(?unitIri = ?unitParam || STR(?unitLabel) = STR(?unitParam))")
-    if lacks is not None:
-        parts.append("?p jx:hasIndicator ?anyIndicator .")
-    return "\n      ".join(parts)
-
-
 def _unit_term(unit: str | None) -> Term | None:
     if unit is None:
         return None
@@ -204,15 +153,14 @@ def build_router() -> APIRouter:
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> dict[str, Any]:
-        text = _PROJECTS % {"filters": _project_filters(unit, lacks), "lacks": _lacks(lacks, mode)}
+        text, count = projects_query(unit, lacks, mode, limit, offset)
         values = {"year": _year(year), "unitParam": _unit_term(unit)}
-        return page(request, text, values, limit, offset)
+        return page(request, text, values, limit, offset, count)
 
     @router.get("/api/projects/{project_id:path}", summary="One project")
     def project(request: Request, project_id: str) -> dict[str, Any]:
         iri = _iri(project_id if "://" in project_id else JXID + "project/" + project_id)
-        text = _PROJECTS % {"filters": "", "lacks": ""}
-        rows = select(request, text, {"p": iri})
+        rows = select(request, projects_query()[0], {"p": iri})
         if not rows:
             raise QueryError(404, "not_found", f"no project {iri.value}")
         item = rows[0]
@@ -384,6 +332,8 @@ SELECT ?id (MIN(?l) AS ?name) (COUNT(DISTINCT ?d) AS ?documents) WHERE {
   ?d a jx:SourceDocument ; jx:organization ?id . OPTIONAL { ?id skos:prefLabel ?l }
 } GROUP BY ?id ORDER BY ?name
 """
+
+
 # pySHACL fills the templates of SHACL-SPARQL messages into plain literals: a plain message
 # in Chinese script is the zh one, any other plain message the en one
 def message_filter(var: str, lang: str) -> str:

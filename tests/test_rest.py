@@ -79,6 +79,9 @@ def test_projects_paging_and_filters(server: Server) -> None:
     page = get(server, "/api/projects", params={"limit": 5, "offset": 5}).json()
     assert page["total"] == everything["total"]
     assert page["items"] == everything["items"][5:10]
+    keys = [(i["year"], i["unit"], i["name"], i["id"]) for i in everything["items"]]
+    assert keys == sorted(keys)  # year, unit, name: sorted in the query on one bound key
+    assert sum(i["indicators"] for i in everything["items"] if i["year"] == 2026) == 404
     unit = everything["items"][0]["unit"]
     by_name = get(server, "/api/projects", params={"unit": unit, "limit": 1000}).json()
     by_iri = get(

@@ -1,6 +1,6 @@
 """What the pages show, read through the same worker pool and time limit as the REST API.
 
-The project lists are :mod:`api.rest`'s own query (``_PROJECTS`` with its filters), so the
+The project lists are ``GET /api/projects``'s own query (:mod:`api.listing`), so the
 audit page and ``GET /api/projects`` cannot disagree. The queries below only add what the
 pages need beyond the REST answers (parsed targets, coverage, findings in one language).
 Request values reach a query only as typed terms (:class:`api.workers.Term`) or as IRIs
@@ -18,7 +18,8 @@ import pyoxigraph as ox
 from fastapi import Request
 
 from api import rest
-from api.rest import JX, JXID, SH, Lacks, Mode
+from api.listing import Lacks, Mode, projects_query
+from api.rest import JX, JXID, SH
 from api.web.i18n import CATEGORIES, CATEGORY_BY_IRI, SEVERITY_IRI
 from api.workers import Term
 
@@ -157,10 +158,7 @@ class ProjectQuery:
 def projects(request: Request, q: ProjectQuery, categories: bool = True) -> list[dict[str, Any]]:
     """The rows of ``GET /api/projects`` (same query), with :func:`add_categories` unless
     ``categories`` is false (then call it on the rows a page shows)."""
-    text = rest._PROJECTS % {
-        "filters": rest._project_filters(q.unit, q.lacks),
-        "lacks": rest._lacks(q.lacks, q.mode),
-    }
+    text = projects_query(q.unit, q.lacks, q.mode)[0]
     rows = select(request, text, {"year": year_term(q.year), "unitParam": rest._unit_term(q.unit)})
     if categories:
         add_categories(request, rows)
@@ -245,7 +243,7 @@ SELECT ?t (MIN(?raw) AS ?raw_text) (MIN(?cmp) AS ?comparator) (MIN(?num) AS ?num
 def project(request: Request, iri: str) -> dict[str, Any] | None:
     """Everything the project page shows; None when the store has no such project."""
     term = iri_term(iri)
-    rows = select(request, rest._PROJECTS % {"filters": "", "lacks": ""}, {"p": term})
+    rows = select(request, projects_query()[0], {"p": term})
     if not rows:
         return None
     item = rows[0]
