@@ -32,9 +32,12 @@ def test_totals_beyond_the_row_cap(server: Server) -> None:
     full = get(server, "/api/projects", params={"limit": 1000}).json()
     capped_store = Path(server.store).with_name("capped")
     with run_server(capped_store, timeout=10, env={"JIXIAO_ROW_CAP": "40"}) as capped:
-        assert get(capped, "/sparql", params={"query": "SELECT * { ?s ?p ?o }"}).headers[
-            "X-Jixiao-Truncated"
-        ] == "true"
+        assert (
+            get(capped, "/sparql", params={"query": "SELECT * { ?s ?p ?o }"}).headers[
+                "X-Jixiao-Truncated"
+            ]
+            == "true"
+        )
         last = get(capped, "/api/projects", params={"limit": 20, "offset": 100}).json()
         assert last["total"] == full["total"] == 114
         assert last["items"] == full["items"][100:114]
@@ -146,6 +149,13 @@ def test_lists(server: Server) -> None:
     assert {i["category"] for i in satisfaction["items"]} == {
         "https://w3id.org/jixiao/ontology#CategorySatisfaction"
     }
+    everything = get(server, "/api/indicators", params={"limit": 1000}).json()
+    assert everything["total"] == len(everything["items"])
+    assert sum(1 for i in everything["items"] if i["year"] == 2026) == 404
+    keys = [(i["year"], i["project"], i["id"]) for i in everything["items"]]
+    assert keys == sorted(keys)  # the page is sorted and cut inside the query
+    page = get(server, "/api/indicators", params={"limit": 7, "offset": 7}).json()
+    assert page == {"total": everything["total"], "items": everything["items"][7:14]}
     findings = get(server, "/api/findings", params={"limit": 1000}).json()
     assert findings["total"] == len(findings["items"]) > 0  # ingest validates each document
     results = [f["result"] for f in findings["items"]]
