@@ -105,7 +105,9 @@ def test_audit_2026_without_satisfaction_has_the_24_projects_of_the_api(server: 
         assert row.xpath(".//span[contains(@class, 'lacks') and contains(@class, 'satisfaction')]")
     shown_total = doc.get_element_by_id("amount-total").text_content()
     (figure,) = re.findall(r"[\d,]+\.\d\d", shown_total)
-    assert float(figure.replace(",", "")) == pytest.approx(sum(i["amount"] or 0 for i in api["items"]))
+    assert float(figure.replace(",", "")) == pytest.approx(
+        sum(i["amount"] or 0 for i in api["items"])
+    )
     # the form shows the filters it applied
     assert doc.xpath("//select[@name='lacks']/option[@selected]/@value") == ["satisfaction"]
     assert doc.xpath("//select[@name='year']/option[@selected]/@value") == ["2026"]
@@ -289,7 +291,9 @@ def test_overview_counts_agree_with_the_store(server: Server) -> None:
     # the coverage picture: one row per unit, bars that add up
     coverage = doc.xpath("//table[@id='coverage']/tbody/tr")
     assert len(coverage) == len(get(server, "/api/units").json()["items"])
-    assert len(doc.xpath("//table[@id='coverage']//svg[contains(@class, 'bar')]")) == 6 * len(coverage)
+    assert len(doc.xpath("//table[@id='coverage']//svg[contains(@class, 'bar')]")) == 6 * len(
+        coverage
+    )
     total = 0
     for tr in coverage:
         projects = int(tr.xpath("string(./td[2])"))
@@ -315,7 +319,9 @@ def test_findings_page_filters_by_severity_and_rule(server: Server) -> None:
     for severity in ("Violation", "Warning", "Info"):
         found = page(server, "/findings", severity=severity).xpath("//tr[@data-severity]")
         assert found and {f.get("data-severity") for f in found} == {severity}
-    rules = page(server, "/findings", shape="ProjectSatisfactionShape").xpath("//tr[@data-severity]")
+    rules = page(server, "/findings", shape="ProjectSatisfactionShape").xpath(
+        "//tr[@data-severity]"
+    )
     assert len(rules) == api_projects(server, lacks="satisfaction")["total"] == 24
     options = page(server, "/findings").xpath("//select[@name='shape']/option/@value")
     assert "RateUnitShape" in options
@@ -344,9 +350,12 @@ def test_sparql_page_runs_named_queries_without_javascript(server: Server) -> No
         data={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?p a jx:Project }"},
     )  # fmt: skip
     assert response.status_code == 200
-    assert html.fromstring(response.text).xpath("string(//table[contains(@class,'results')]//td)") == "114"
+    assert (
+        html.fromstring(response.text).xpath("string(//table[contains(@class,'results')]//td)")
+        == "114"
+    )
     bad = httpx.post(server.base + "/sparql-ui", data={"query": "SELEKT"}, timeout=60)
-    assert bad.status_code == 400 and "class=\"error\"" in bad.text
+    assert bad.status_code == 400 and 'class="error"' in bad.text
     update = httpx.post(server.base + "/sparql-ui", data={"query": "INSERT DATA { <a:b> <a:c> 1 }"})
     assert update.status_code == 403
 
@@ -420,3 +429,21 @@ def test_upload_page_says_when_ingest_is_off(tmp_path_factory: pytest.TempPathFa
         refused = httpx.post(srv.base + "/upload", data={"token": "x"}, timeout=60)
         assert refused.status_code == 403
         assert html.fromstring(refused.text).get_element_by_id("upload-error") is not None
+
+
+def test_overview_coverage_counts_the_indicators_categories(server: Server) -> None:
+    """The overview's "all four categories" share, against counts that follow each
+    indicator's concepts (not the derived jx:coversCategory the page reads)."""
+    text = page(server, "/").xpath("string(//p[strong[@id='all4-share']])")
+    all4, projects = (int(n) for n in re.search(r"\((\d+)/(\d+)\)", text).groups())  # type: ignore[union-attr]
+    jx = "PREFIX jx: <https://w3id.org/jixiao/ontology#>\n"
+    assert projects == sparql_count(server, jx + "SELECT (COUNT(*) AS ?n) { ?p a jx:Project }")
+    has = " ".join(
+        f"FILTER EXISTS {{ ?p jx:hasIndicator/(jx:level1|jx:level2)/jx:category jx:{c} }}"
+        for c in ("CategoryOutput", "CategoryEffect", "CategorySatisfaction", "CategoryCost")
+    )
+    assert (
+        0
+        < all4
+        == sparql_count(server, jx + f"SELECT (COUNT(*) AS ?n) {{ ?p a jx:Project {has} }}")
+    )
