@@ -202,7 +202,9 @@ def build_router() -> APIRouter:
         offset: Offset = 0,
     ) -> dict[str, Any]:
         sev = None if severity is None else Term("iri", SH + severity)
-        found = page(request, _FINDINGS, {"severity": sev}, limit, offset)
+        text = _FINDINGS.replace("{page}", f"LIMIT {int(limit)} OFFSET {int(offset)}")
+        count = f"SELECT (COUNT(*) AS ?total) WHERE {{ {_FINDING_MATCH} }}"
+        found = page(request, text, {"severity": sev}, limit, offset, count)
         return {"total": found["total"], "items": finding_items(found["items"])}
 
     @router.get("/api/queries", summary="Named queries")
@@ -362,12 +364,25 @@ _FINDING_COLUMNS = """
 } GROUP BY ?result ?severity ?focus ?shape""".replace(
     "ZH_FILTER", message_filter("?zh", "zh")
 ).replace("EN_FILTER", message_filter("?en", "en"))
+_FINDING_MATCH = """{values} ?report sh:result ?result .
+      ?result sh:resultSeverity ?severity ; sh:focusNode ?focus ."""
+# Sorted and cut on (severity, focus) as one key bound per row, then ?result; messages looked
+# up for the page only: at 10^5 indicators (48,356 findings) a page took 24 s, its count 17 s.
 _FINDINGS = (
     """
 SELECT ?result ?severity ?focus ?shape (SAMPLE(?zh) AS ?message_zh) (SAMPLE(?en) AS ?message_en)
-WHERE { {values}"""
-    + _FINDING_COLUMNS
-    + " ORDER BY ?severity ?focus ?result\n"
+WHERE {
+  { SELECT ?result ?severity ?focus ?sortKey WHERE {
+      {match}
+      BIND(CONCAT(STR(?severity), "\\u0001", STR(?focus)) AS ?sortKey)
+    } ORDER BY ?sortKey ?result {page} }
+  OPTIONAL { ?result sh:sourceShape ?shape }
+  OPTIONAL { ?result sh:resultMessage ?zh FILTER(ZH_FILTER) }
+  OPTIONAL { ?result sh:resultMessage ?en FILTER(EN_FILTER) }
+} GROUP BY ?result ?severity ?focus ?shape ?sortKey ORDER BY ?sortKey ?result
+""".replace("{match}", _FINDING_MATCH)
+    .replace("ZH_FILTER", message_filter("?zh", "zh"))
+    .replace("EN_FILTER", message_filter("?en", "en"))
 )
 # a project's own findings and those of its indicators (``jx:hasIndicator?``: zero or one step)
 _FINDINGS_OF = (

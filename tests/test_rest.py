@@ -158,6 +158,10 @@ def test_lists(server: Server) -> None:
     assert page == {"total": everything["total"], "items": everything["items"][7:14]}
     findings = get(server, "/api/findings", params={"limit": 1000}).json()
     assert findings["total"] == len(findings["items"]) > 0  # ingest validates each document
+    keys = [(f["severity"], f["focus"]) for f in findings["items"]]
+    assert keys == sorted(keys)
+    second = get(server, "/api/findings", params={"limit": 5, "offset": 5}).json()
+    assert second == {"total": findings["total"], "items": findings["items"][5:10]}
     results = [f["result"] for f in findings["items"]]
     assert len(results) == len(set(results))  # one item per result, not one per language
     assert all(f["message"]["zh"] and f["message"]["en"] for f in findings["items"])
