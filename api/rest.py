@@ -187,12 +187,8 @@ def build_router() -> APIRouter:
         offset: Offset = 0,
     ) -> dict[str, Any]:
         cat = None if category is None else Term("iri", JX + CATEGORY[category][0])
-        pattern = "" if cat is None else _CATEGORY_PATTERN
-        cut = f"LIMIT {int(limit)} OFFSET {int(offset)}"
-        text = _ALL_INDICATORS.replace("{page}", cut).replace("{category}", pattern)
-        count = f"SELECT (COUNT(DISTINCT ?id) AS ?total) WHERE {{ {_INDICATOR_MATCH} }}"
-        values = {"year": _year(year), "category": cat}
-        return page(request, text, values, limit, offset, count.replace("{category}", pattern))
+        text, count = indicators_query(category is not None, limit, offset)
+        return page(request, text, {"year": _year(year), "category": cat}, limit, offset, count)
 
     @router.get("/api/findings", summary="Validation findings")
     def findings(
@@ -202,8 +198,7 @@ def build_router() -> APIRouter:
         offset: Offset = 0,
     ) -> dict[str, Any]:
         sev = None if severity is None else Term("iri", SH + severity)
-        text = _FINDINGS.replace("{page}", f"LIMIT {int(limit)} OFFSET {int(offset)}")
-        count = f"SELECT (COUNT(*) AS ?total) WHERE {{ {_FINDING_MATCH} }}"
+        text, count = findings_query(limit, offset)
         found = page(request, text, {"severity": sev}, limit, offset, count)
         return {"total": found["total"], "items": finding_items(found["items"])}
 
@@ -392,6 +387,26 @@ WHERE { {values} ?project jx:hasIndicator? ?focus ."""
     + _FINDING_COLUMNS
     + " ORDER BY ?severity ?focus ?result\n"
 )
+
+
+def indicators_query(by_category: bool, limit: int, offset: int) -> tuple[str, str]:
+    """A page of ``GET /api/indicators`` and the query counting all its rows (``{values}``
+    slot: ``year``, and ``category`` when ``by_category``)."""
+    pattern = _CATEGORY_PATTERN if by_category else ""
+    cut = f"LIMIT {int(limit)} OFFSET {int(offset)}"
+    count = f"SELECT (COUNT(DISTINCT ?id) AS ?total) WHERE {{ {_INDICATOR_MATCH} }}"
+    return (
+        _ALL_INDICATORS.replace("{page}", cut).replace("{category}", pattern),
+        count.replace("{category}", pattern),
+    )
+
+
+def findings_query(limit: int, offset: int) -> tuple[str, str]:
+    """A page of ``GET /api/findings`` and the query counting all its rows (``{values}``
+    slot: ``severity``)."""
+    cut = f"LIMIT {int(limit)} OFFSET {int(offset)}"
+    count = f"SELECT (COUNT(*) AS ?total) WHERE {{ {_FINDING_MATCH} }}"
+    return _FINDINGS.replace("{page}", cut), count
 
 
 def finding_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -8,6 +8,11 @@ saves hours at 10⁶. The named auditor queries are then timed on it (best of ``
 
     python benchmarks/bigstore.py --indicators 1000000 --store /tmp/big-1e6 [--keep]
     python benchmarks/bigstore.py --store /tmp/big-1e6 --reuse        # time queries only
+    python benchmarks/bigstore.py --store DIR --reuse --queries --rest  # the REST lists only
+
+``--rest`` also times what ``GET /api/projects``, ``/api/indicators`` and ``/api/findings``
+send for their first page of 100 and for its total (the same texts, run on the store here,
+without HTTP; findings exist only in a validated store).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 import pyoxigraph as ox  # noqa: E402
 
+from api.listing import Lacks, projects_query  # noqa: E402
+from api.rest import findings_query, indicators_query  # noqa: E402
 from benchmarks.synth import write_corpus  # noqa: E402
 from graph import iris  # noqa: E402
 from graph.build import build_document  # noqa: E402
@@ -88,6 +95,32 @@ def time_queries(store_dir: Path, names: list[str], repeat: int = 3) -> None:
         print(f"{name:42s} {best * 1000:9.0f} ms  {rows:8d} rows", flush=True)
 
 
+def rest_texts() -> dict[str, str]:
+    """What the REST lists send for their first page and total, unfiltered ``{values}``."""
+    texts = {}
+    for label, pair in (
+        ("projects", projects_query(limit=100)),
+        ("projects?lacks=satisfaction", projects_query(lacks=Lacks.satisfaction, limit=100)),
+        ("indicators", indicators_query(False, 100, 0)),
+        ("findings", findings_query(100, 0)),
+    ):
+        for part, text in zip(("page", "total"), pair, strict=True):
+            texts[f"{label} {part}"] = text.replace("{values}", "")
+    return texts
+
+
+def time_rest(store_dir: Path, repeat: int = 3) -> None:
+    store = ox.Store.read_only(str(store_dir))
+    prefix = "PREFIX sh: <http://www.w3.org/ns/shacl#>\n"
+    for label, text in rest_texts().items():
+        best, rows = float("inf"), 0
+        for _ in range(repeat):
+            start = time.perf_counter()
+            rows = sum(1 for _ in query(store, prefix + text))  # type: ignore[union-attr]
+            best = min(best, time.perf_counter() - start)
+        print(f"REST {label:37s} {best * 1000:9.0f} ms  {rows:8d} rows", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--indicators", type=int, default=100_000)
@@ -95,6 +128,7 @@ def main() -> None:
     parser.add_argument("--store", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=3, help="runs per query (best is shown)")
     parser.add_argument("--reuse", action="store_true", help="time queries on an existing store")
+    parser.add_argument("--rest", action="store_true", help="also time the REST list queries")
     parser.add_argument("--queries", nargs="*", default=list(DEFAULT_QUERIES),
                         choices=list_queries(), metavar="NAME")  # fmt: skip
     args = parser.parse_args()
@@ -105,6 +139,8 @@ def main() -> None:
         size = sum(f.stat().st_size for f in args.store.rglob("*.sst")) / 1e6
         print(", ".join(f"{k} {v:,.1f}" for k, v in figures.items()) + f", data {size:,.0f} MB")
     time_queries(args.store, args.queries, args.repeat)
+    if args.rest:
+        time_rest(args.store, args.repeat)
 
 
 if __name__ == "__main__":
