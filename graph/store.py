@@ -13,7 +13,8 @@
   store keeps the union *materialised* in its real default graph: every write adds a graph's
   triples to the default graph too, and removing a graph removes from the default graph
   the triples no other graph states — in the same transaction. :func:`ensure_union`
-  rebuilds it for a store written before this layout.
+  rebuilds it for a store written before this layout, and :func:`ensure_coverage` derives
+  the ``jx:coversCategory`` triples a store written before them lacks.
 - :func:`checkpoint` writes a RocksDB checkpoint (``Store.backup``) that another process
   may open read-only while this one keeps writing.
 """
@@ -191,7 +192,8 @@ def ensure_coverage(store: ox.Store) -> list[str]:
     upgraded."""
     has, covers = ox.NamedNode(JX + "hasIndicator"), ox.NamedNode(JX + "coversCategory")
     upgraded = []
-    for quad in store.quads_for_pattern(None, ox.NamedNode(JX + "sha256"), None, None):
+    stamps = list(store.quads_for_pattern(None, ox.NamedNode(JX + "sha256"), None, None))
+    for quad in stamps:  # listed first: the loop writes
         graph = quad.graph_name
         if not isinstance(graph, ox.NamedNode) or quad.subject != graph:
             continue
