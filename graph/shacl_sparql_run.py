@@ -3,10 +3,11 @@
 Each document graph is validated on its own, as pySHACL validates it: every query runs with
 the document graph plus the ontology graph (frameworks, ``graph.store.ensure_ontology``) as
 its default graph. Rows become findings and a report (:mod:`graph.shacl_sparql_report`)
-equal to pySHACL's; reports are written to ``<document>/report`` like
-:func:`graph.validate.write_report_ntriples`. Documents are validated in worker processes
-that open a checkpoint of the store read-only (``Store.backup``: hard links), so the
-process that owns the store can keep writing the reports.
+equal to pySHACL's; reports replace ``<document>/report`` as with pySHACL, many in one
+transaction (:func:`graph.store_batch.replace_graphs`), and only where the report
+changed. Documents are validated in worker processes that open a checkpoint of the store
+read-only (``Store.backup``: hard links), so the process that owns the store can keep
+writing the reports.
 
 The ontology graph also holds ``jx.ttl`` and ``classifications.ttl``, which pySHACL's data
 graph (document + ``framework.ttl``) does not; no shape reaches their resources from data
@@ -28,8 +29,9 @@ import pyoxigraph as ox
 
 from graph.shacl_sparql import FOCUS_NODES, TARGET_NODES, TARGETS, Check, compiled_checks
 from graph.shacl_sparql_report import ReportWriter, Result, findings_of
-from graph.store import ONTOLOGY_GRAPH, ensure_ontology
-from graph.validate import Validation, document_graphs, shapes_graph, write_report_ntriples
+from graph.store import ONTOLOGY_GRAPH, ensure_ontology, graph_size
+from graph.store_batch import DEFAULT_BATCH_BYTES, replace_graphs, same_graph
+from graph.validate import Validation, document_graphs, report_graph, shapes_graph
 
 
 def run_check(
@@ -100,15 +102,31 @@ def validate_document_sparql(
     return validation, results
 
 
-_WORKER: dict[str, ox.Store] = {}
+def stored_already(store: ox.Store, validation: Validation) -> bool:
+    """True if ``<document>/report`` of ``store`` already is ``validation``'s report (the
+    same graph, blank node labels aside): it need not be written again."""
+    name = report_graph(validation.document)
+    graph = ox.NamedNode(name)
+    if not store.contains_named_graph(graph):
+        return False
+    if graph_size(store, name) != validation.report_nt.count(b"\n"):
+        return False  # counted without reading the terms: cheaper than reading them
+    old = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
+    return same_graph(old, validation.report_nt)
 
 
-def _open_checkpoint(path: str) -> None:
-    _WORKER["store"] = ox.Store.read_only(path)
+_WORKER: dict[str, object] = {}
 
 
-def _validate_in_worker(document: str) -> Validation:
-    return validate_document_sparql(_WORKER["store"], document)[0]
+def _open_checkpoint(path: str, compare: bool) -> None:
+    _WORKER["store"], _WORKER["compare"] = ox.Store.read_only(path), compare
+
+
+def _validate_in_worker(document: str) -> tuple[Validation, bool]:
+    store = _WORKER["store"]
+    assert isinstance(store, ox.Store)
+    validation = validate_document_sparql(store, document)[0]
+    return validation, bool(_WORKER["compare"]) and stored_already(store, validation)
 
 
 Progress = Callable[[int, int, Validation], None]
@@ -121,25 +139,37 @@ def validate_store_sparql(
     write: bool = True,
     progress: Progress | None = None,
     path: str | os.PathLike[str] | None = None,
+    rewrite: bool = False,
 ) -> list[Validation]:
     """Every document graph of ``store`` (or ``documents``); with ``write`` the reports are
-    stored in ``<document>/report``. Results in document order.
+    stored in ``<document>/report`` — those already holding the new report are left alone
+    unless ``rewrite`` — the others replaced many in one transaction
+    (:func:`graph.store_batch.replace_graphs`). Results in document order.
 
     With ``path`` (the store's directory) and more than one worker, documents are validated
     in ``workers`` processes (default: CPUs) on a checkpoint written next to the store and
-    removed afterwards; otherwise in this process."""
+    removed afterwards (the workers compare the reports with the checkpoint's: only this
+    process writes them); otherwise in this process."""
     if write:
         ensure_ontology(store)
     elif not store.contains_named_graph(ox.NamedNode(ONTOLOGY_GRAPH)):
         raise ValueError("the store has no ontology graph: run `jixiao ingest` first")
     names = list(documents) if documents is not None else document_graphs(store)
     count = workers if workers is not None else min(len(names), os.cpu_count() or 1)
+    compare = write and not rewrite
     out: list[Validation] = []
+    batch: list[Validation] = []
 
-    def collect(validation: Validation) -> None:
-        if write:
-            write_report_ntriples(store, validation.document, validation.report_nt)
+    def flush() -> None:
+        replace_graphs(store, [(report_graph(v.document), v.report_nt) for v in batch])
+        batch.clear()
+
+    def collect(validation: Validation, unchanged: bool) -> None:
         out.append(validation)
+        if write and not unchanged:
+            batch.append(validation)
+            if sum(len(v.report_nt) for v in batch) >= DEFAULT_BATCH_BYTES:
+                flush()
         if progress is not None:
             progress(len(out), len(names), validation)
 
@@ -157,19 +187,24 @@ def validate_store_sparql(
     if temporary is None:
         checks = compiled_checks()
         for name in names:
-            collect(validate_document_sparql(store, name, checks)[0])
+            validation = validate_document_sparql(store, name, checks)[0]
+            collect(validation, compare and stored_already(store, validation))
+        if batch:
+            flush()
         return out
     checkpoint = temporary / "checkpoint"
     compiled_checks(), shapes_graph()  # compiled once, inherited by the worker processes
     try:
         with ProcessPoolExecutor(
-            count, initializer=_open_checkpoint, initargs=(str(checkpoint),)
+            count, initializer=_open_checkpoint, initargs=(str(checkpoint), compare)
         ) as pool:
-            for validation in pool.map(_validate_in_worker, names):
-                collect(validation)
+            for validation, unchanged in pool.map(_validate_in_worker, names):
+                collect(validation, unchanged)
+        if batch:
+            flush()
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
     return out
 
 
-__all__ = ["run_check", "validate_document_sparql", "validate_store_sparql"]
+__all__ = ["run_check", "stored_already", "validate_document_sparql", "validate_store_sparql"]

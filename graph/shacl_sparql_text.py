@@ -6,7 +6,10 @@ hashing. On a document graph a scan of one predicate is much cheaper than a seek
 node, so every data access is written as its own subquery (:func:`scan`), and the simple
 basic graph patterns of SHACL-SPARQL queries are rewritten the same way
 (:func:`hash_joins`; measured 2.5–20× faster). Both are equivalent rewrites: a basic graph
-pattern is the join of its triple patterns.
+pattern is the join of its triple patterns. :func:`hash_joins` also tests each ``&&``
+operand of a FILTER that reads one pattern's variables only inside that pattern's subquery,
+and joins those filtered scans first (the rows are the same; the joins smaller: the
+``AnnualAbovePeriodShape`` target ≈ 0.086 → 0.05 s per document of 1000 indicators).
 """
 
 from __future__ import annotations
@@ -196,9 +199,12 @@ def _triples(t: _Tokens, out: list[tuple[str, list[str], str]]) -> None:
             return
 
 
-def _pattern(subject: str, steps: list[str], obj: str, fresh: Callable[[], str]) -> str:
+def _pattern(
+    subject: str, steps: list[str], obj: str, fresh: Callable[[], str], tests: list[str]
+) -> str:
     if len(steps) == 1:
-        return f"{{ SELECT * WHERE {{ {subject} {steps[0]} {obj} . }} }}"
+        where = " ".join([f"{subject} {steps[0]} {obj} .", *(f"FILTER({e})" for e in tests)])
+        return f"{{ SELECT * WHERE {{ {where} }} }}"
     ends = " ".join(dict.fromkeys(v for v in (subject, obj) if v[0] in "?$"))
     if not ends:
         return f"{{ SELECT * WHERE {{ {subject} {'/'.join(steps)} {obj} . }} }}"
@@ -234,6 +240,81 @@ def simple_select(query: str) -> tuple[list[str], str] | None:
     return names, query[t.items[start][3] : t.items[t.i - 1][2]]
 
 
+def _variables(*texts: str) -> set[str]:
+    return {name[1:] for text in texts for name in re.findall(r"[?$]\w+", text)}
+
+
+def _conjuncts(text: str) -> list[str]:
+    """The top-level ``&&`` operands of ``FILTER (…)``; ``[]`` if it is not of that form
+    or has a top-level ``||`` (which binds looser), an EXISTS or a BOUND."""
+    t = _Tokens(text)
+    if t.peek().lower() != "filter" or t.peek(1) != "(":
+        return []
+    t.take()
+    depth, starts, out = 0, [t.i + 1], []
+    for j in range(t.i, len(t.items)):
+        token = t.items[j][1]
+        if token.lower() in ("exists", "bound", "||") and (token != "||" or depth == 1):
+            return []
+        depth += {"(": 1, ")": -1}.get(token, 0)
+        if token == "&&" and depth == 1:
+            out.append(t.span(starts[-1], j - 1))
+            starts.append(j + 1)
+    if depth != 0 or t.items[-1][1] != ")":
+        return []
+    return [*out, t.span(starts[-1], len(t.items) - 2)]
+
+
+def _pushed_down(
+    patterns: list[tuple[str, list[str], str]], filters: list[str]
+) -> tuple[dict[int, list[str]], list[str]]:
+    """The conjuncts of ``filters`` on the variables of one single-step triple pattern
+    alone, by pattern (tested in its subquery: a join filtered there is the same join,
+    with fewer rows); the filters left."""
+    pushed: dict[int, list[str]] = {}
+    left = []
+    for text in filters:
+        rest = []
+        for conjunct in _conjuncts(text) or [text]:
+            names = _variables(conjunct)
+            owner = next(
+                (
+                    i
+                    for i, (s, steps, o) in enumerate(patterns)
+                    if len(steps) == 1 and names and names <= _variables(s, steps[0], o)
+                ),
+                None,
+            )
+            if owner is None or conjunct == text:
+                rest.append(conjunct)
+            else:
+                pushed.setdefault(owner, []).append(conjunct)
+        if len(rest) == len(_conjuncts(text) or [text]):  # nothing pushed: as written
+            left.append(text)
+        elif rest:
+            left.append(f"FILTER ({' && '.join(f'({c})' for c in rest)})")
+    return pushed, left
+
+
+def _join_order(
+    patterns: list[tuple[str, list[str], str]], pushed: dict[int, list[str]]
+) -> list[int]:
+    """Patterns with a pushed-down filter first, each next one sharing a variable with
+    those before it when one does (no cross products); else the written order."""
+    if not pushed:
+        return list(range(len(patterns)))
+    names = [_variables(s, " ".join(steps), o) for s, steps, o in patterns]
+    order = [min(pushed)]
+    bound = set(names[order[0]])
+    while len(order) < len(patterns):
+        rest = [i for i in range(len(patterns)) if i not in order]
+        linked = [i for i in rest if names[i] & bound] or rest
+        best = next((i for i in linked if i in pushed), linked[0])
+        order.append(best)
+        bound |= names[best]
+    return order
+
+
 def hash_joins(query: str) -> str:
     """``query`` (a SELECT) with each triple pattern of its WHERE clause in its own
     subquery; the query itself when its WHERE clause is more than triples and FILTERs."""
@@ -267,7 +348,12 @@ def hash_joins(query: str) -> str:
     if any(s.startswith(("_:", "[")) or o.startswith(("_:", "[")) for s, _, o in patterns):
         return query
     fresh = (f"?_hj{i}" for i in itertools.count())
-    body = " ".join(_pattern(s, steps, o, lambda: next(fresh)) for s, steps, o in patterns)
+    pushed, filters = _pushed_down(patterns, filters)
+    parts = [
+        _pattern(s, steps, o, lambda: next(fresh), pushed.get(i, []))
+        for i, (s, steps, o) in enumerate(patterns)
+    ]
+    body = " ".join(parts[i] for i in _join_order(patterns, pushed))
     inner = " ".join([body, *filters])
     head, tail = query[: t.items[start][2]], query[t.items[end][3] :]
     return f"{head}{{ {inner} }}{tail}"
