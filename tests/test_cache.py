@@ -40,7 +40,9 @@ def test_large_answers_are_not_kept_and_replacing_counts_once() -> None:
 
 def test_pool_answers_repeats_from_cache_until_the_data_changes(tmp_path: Path) -> None:
     store = open_store(tmp_path / "store")
-    replace_graph(store, "https://example.org/g", '<https://example.org/s> <https://example.org/p> "一" .\n')
+    replace_graph(
+        store, "https://example.org/g", '<https://example.org/s> <https://example.org/p> "一" .\n'
+    )
     checkpoints = Checkpoints(tmp_path / "ckpt")
     checkpoints.create(store)
     cache = AnswerCache(1 << 20)
@@ -50,7 +52,11 @@ def test_pool_answers_repeats_from_cache_until_the_data_changes(tmp_path: Path) 
         first = pool.run(job, 30)
         assert first.body.decode().split() == ["o", "一"]
         assert pool.cached(job) is first and pool.run(job, 30) is first and cache.hits == 2
-        replace_graph(store, "https://example.org/g", '<https://example.org/s> <https://example.org/p> "二" .\n')
+        replace_graph(
+            store,
+            "https://example.org/g",
+            '<https://example.org/s> <https://example.org/p> "二" .\n',
+        )
         checkpoints.create(store)  # what the service does after each committed ingest
         assert pool.cached(job) is None  # kept answers belong to the old checkpoint
         after = pool.run(job, 30)

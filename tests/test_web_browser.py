@@ -102,7 +102,9 @@ def test_audit_form_filters_2026_without_satisfaction(server: Server, page: sync
     assert re.search(r"lacks=satisfaction", page.url) and re.search(r"year=2026", page.url)
     assert page.locator("tr[data-project]").count() == 24
     expected = {i["id"] for i in api_projects(server, year=2026, lacks="satisfaction")["items"]}
-    shown = set(page.eval_on_selector_all("tr[data-project]", "rs => rs.map(r => r.dataset.project)"))
+    shown = set(
+        page.eval_on_selector_all("tr[data-project]", "rs => rs.map(r => r.dataset.project)")
+    )
     assert shown == expected
     shot(page, "audit-2026-lacks-satisfaction")
     # sort by amount (a click on the header), largest first after two clicks
@@ -126,7 +128,9 @@ def test_audit_form_filters_2026_without_satisfaction(server: Server, page: sync
     shot(page, "project-from-audit")
 
 
-def test_project_page_shows_the_12345_hotline_indicators(server: Server, page: sync_api.Page) -> None:
+def test_project_page_shows_the_12345_hotline_indicators(
+    server: Server, page: sync_api.Page
+) -> None:
     p = project_12345(server)
     page.goto(server.base + "/projects/" + local(p["id"], "project"))
     assert PROJECT_12345 in page.locator("h1").inner_text()
