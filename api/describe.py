@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.rest import JXID, _job, select, values_block
+from api.select import JXID, make_job, select, values_block
 from api.sparql import negotiate_media
 from api.workers import QueryError, Term
 
@@ -30,7 +30,7 @@ def describe(request: Request, iri: Term) -> Response:
     fmt = DESCRIBE_MEDIA[media]
     service = request.app.state.service
     text = _DESCRIBE.replace("{values}", values_block({"s": iri}))
-    job = _job(request, text, "nt" if fmt == "html" else fmt, {})
+    job = make_job(request, text, "nt" if fmt == "html" else fmt, {})
     answer = service.pool.run(job, service.settings.query_timeout)
     if not answer.body.strip():
         raise QueryError(404, "not_found", f"nothing is known about {iri.value}")

@@ -3,7 +3,7 @@ lack a category of indicator (strictly, by ``jx:coversCategory``; leniently, als
 words of an indicator's name), sorted and cut into pages inside the query.
 
 Only whitelisted fragments go into the text; values reach it through the ``{values}`` slot
-(``year``, ``unitParam``, ``p``) that :func:`api.rest.select` fills with typed terms.
+(``year``, ``unitParam``, ``p``) that :func:`api.select.select` fills with typed terms.
 """
 
 from __future__ import annotations

@@ -1,143 +1,42 @@
 """The REST API auditors use (``/api/…``) and ``/id/…`` dereferencing.
 
-Every route is a SPARQL query run by the worker pool (same time limit as ``/sparql``).
-Values from the request become typed terms (:class:`api.workers.Term`, validated by
-pyoxigraph) and reach the query either through ``substitutions`` (named queries: projected
-variables) or as a ``VALUES`` block serialised by pyoxigraph from those terms (our own
-queries, where the variable sits in a sub-query). Request text is never formatted into a
-query; other fragments come from fixed whitelists.
+Every route is a SPARQL query run by the worker pool (same time limit as ``/sparql``)
+through :mod:`api.select`. Values from the request become typed terms and reach the query
+either through ``substitutions`` (named queries: projected variables) or as a ``VALUES``
+block serialised by pyoxigraph from those terms (our own queries, where the variable sits
+in a sub-query). Request text is never formatted into a query; other fragments come from
+fixed whitelists.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-import pyoxigraph as ox
 from fastapi import APIRouter, File, Header, Query, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
 
 import queries
 from api.listing import CATEGORY, Lacks, Mode, projects_query
-from api.workers import Job, QueryError, Term
-
-JX = "https://w3id.org/jixiao/ontology#"
-JXID = "https://w3id.org/jixiao/id/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SH = "http://www.w3.org/ns/shacl#"
-
+from api.select import (
+    JX,
+    JXID,
+    SH,
+    declared_parameters,
+    iri_term,
+    page,
+    select,
+    typed_term,
+    unit_term,
+    year_term,
+)
+from api.workers import QueryError, Term
 
 Limit = Annotated[int, Query(ge=1, le=1000)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
-
-
-def _value(cell: dict[str, Any] | None) -> Any:
-    if cell is None:
-        return None
-    value, datatype = cell["value"], cell.get("datatype", "")
-    if datatype in (XSD + "integer", XSD + "gYear", XSD + "int", XSD + "long"):
-        try:
-            return int(value)
-        except ValueError:
-            return value
-    if datatype in (XSD + "decimal", XSD + "double", XSD + "float"):
-        return float(value)
-    if datatype == XSD + "boolean":
-        return value == "true"
-    return value
-
-
-def values_block(values: dict[str, Term | None]) -> str:
-    """``VALUES (?a ?b) { (t1 t2) }`` from typed terms (pyoxigraph writes each term)."""
-    given = {k: v for k, v in values.items() if v is not None}
-    if not given:
-        return ""
-    for name in given:
-        if not re.fullmatch(r"[A-Za-z_]\w*", name):
-            raise ValueError(f"bad variable name {name!r}")
-    names = " ".join(f"?{k}" for k in given)
-    terms = " ".join(str(t.to_ox()) for t in given.values())
-    return f"VALUES ({names}) {{ ({terms}) }}"
-
-
-def _job(request: Request, text: str, fmt: str, bindings: dict[str, Term | None]) -> Job:
-    service = request.app.state.service
-    return Job(
-        query=text,
-        fmt=fmt,
-        row_cap=service.settings.row_cap,
-        prefixes=(*service.prefixes.items(), ("sh", SH)),
-        bindings=tuple((k, v) for k, v in bindings.items() if v is not None),
-    )
-
-
-def select(
-    request: Request,
-    text: str,
-    values: dict[str, Term | None] | None = None,
-    substitute: dict[str, Term | None] | None = None,
-) -> list[dict[str, Any]]:
-    """Rows of a SELECT as plain Python values. ``values`` fill the ``{values}`` slot of
-    ``text`` with a VALUES block; ``substitute`` binds projected variables."""
-    service = request.app.state.service
-    text = text.replace("{values}", values_block(values or {}))
-    job = _job(request, text, "json", substitute or {})
-    answer = service.pool.run(job, service.settings.query_timeout)
-    doc = json.loads(answer.body)
-    names = doc["head"]["vars"]
-    return [{k: _value(row.get(k)) for k in names} for row in doc["results"]["bindings"]]
-
-
-def page(
-    request: Request,
-    text: str,
-    values: dict[str, Term | None],
-    limit: int,
-    offset: int,
-    count: str | None = None,
-) -> dict[str, Any]:
-    """``{"total", "items"}`` for a SELECT ending in ORDER BY: the page is cut by the query
-    (LIMIT/OFFSET appended, unless ``count`` is given: then ``text`` cuts its page itself and
-    ``count`` counts its rows), and the total counted by a second query when the page does
-    not show it, so neither depends on the row cap."""
-    if count is None:
-        text, count = (
-            f"{text}\nLIMIT {int(limit)} OFFSET {int(offset)}",
-            (f"SELECT (COUNT(*) AS ?total) WHERE {{\n{text}\n}}"),
-        )
-    items = select(request, text, values)
-    if len(items) < limit and (items or offset == 0):
-        return {"total": offset + len(items), "items": items}
-    counted = select(request, count, values)
-    return {"total": int(counted[0]["total"]), "items": items}
-
-
-def _year(year: int | None) -> Term | None:
-    return None if year is None else Term("literal", str(year), XSD + "gYear")
-
-
-def _text(value: str | None) -> Term | None:
-    return None if value is None else Term("literal", value)
-
-
-def _iri(value: str) -> Term:
-    if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
-        raise QueryError(400, "bad_iri", f"not an IRI: {value!r}")
-    try:
-        ox.NamedNode(value)  # the store's own IRI check (code points the regex lets through)
-    except ValueError:
-        raise QueryError(400, "bad_iri", f"not an IRI: {value!r}") from None
-    return Term("iri", value)
-
-
-def _unit_term(unit: str | None) -> Term | None:
-    if unit is None:
-        return None
-    return _iri(unit) if unit.startswith(("http://", "https://")) else _text(unit)
 
 
 def build_router() -> APIRouter:
@@ -154,12 +53,12 @@ def build_router() -> APIRouter:
         offset: Offset = 0,
     ) -> dict[str, Any]:
         text, count = projects_query(unit, lacks, mode, limit, offset)
-        values = {"year": _year(year), "unitParam": _unit_term(unit)}
+        values = {"year": year_term(year), "unitParam": unit_term(unit)}
         return page(request, text, values, limit, offset, count)
 
     @router.get("/api/projects/{project_id:path}", summary="One project")
     def project(request: Request, project_id: str) -> dict[str, Any]:
-        iri = _iri(project_id if "://" in project_id else JXID + "project/" + project_id)
+        iri = iri_term(project_id if "://" in project_id else JXID + "project/" + project_id)
         rows = select(request, projects_query()[0], {"p": iri})
         if not rows:
             raise QueryError(404, "not_found", f"no project {iri.value}")
@@ -170,7 +69,7 @@ def build_router() -> APIRouter:
 
     @router.get("/api/units", summary="Budget units")
     def units(request: Request, year: int | None = Query(None, ge=1900, le=2200)) -> dict:
-        rows = select(request, _UNITS, {"year": _year(year)})
+        rows = select(request, UNITS_QUERY, {"year": year_term(year)})
         return {"total": len(rows), "items": rows}
 
     @router.get("/api/departments", summary="Departments")
@@ -188,7 +87,7 @@ def build_router() -> APIRouter:
     ) -> dict[str, Any]:
         cat = None if category is None else Term("iri", JX + CATEGORY[category][0])
         text, count = indicators_query(category is not None, limit, offset)
-        return page(request, text, {"year": _year(year), "category": cat}, limit, offset, count)
+        return page(request, text, {"year": year_term(year), "category": cat}, limit, offset, count)
 
     @router.get("/api/findings", summary="Validation findings")
     def findings(
@@ -207,7 +106,7 @@ def build_router() -> APIRouter:
         items = []
         for name in queries.list_queries():
             meta = queries.metadata(queries.load_query(name))
-            items.append({"name": name, **meta, "params": _declared(meta)})
+            items.append({"name": name, **meta, "params": declared_parameters(meta)})
         return {"total": len(items), "items": items}
 
     @router.get("/api/queries/{name}", summary="Run a named query (parameters bound as terms)")
@@ -216,12 +115,12 @@ def build_router() -> APIRouter:
             text = queries.load_query(name)
         except KeyError as error:
             raise QueryError(404, "not_found", str(error.args[0])) from None
-        declared = _declared(queries.metadata(text))
+        declared = declared_parameters(queries.metadata(text))
         bindings: dict[str, Term | None] = {}
         for key, value in request.query_params.items():
             if key not in declared:
                 raise QueryError(400, "unknown_parameter", f"{name} takes no parameter {key!r}")
-            bindings[key] = _typed(value, declared[key])
+            bindings[key] = typed_term(value, declared[key])
         rows = select(request, text, substitute=bindings)
         return {"total": len(rows), "items": rows}
 
@@ -229,7 +128,7 @@ def build_router() -> APIRouter:
     def dereference(request: Request, path: str) -> Response:
         from api.describe import describe  # (it reads through this module's select)
 
-        return describe(request, _iri(JXID + path))
+        return describe(request, iri_term(JXID + path))
 
     @router.get("/api/export.gexf", summary="A view of the graph as GEXF 1.3, for Gephi")
     def export_gexf(
@@ -266,28 +165,12 @@ def build_router() -> APIRouter:
         if len(data) > service.settings.upload_limit:
             raise QueryError(413, "too_large", "the upload exceeds the size limit")
         name = re.sub(r"[^\w.\-]", "_", Path(file.filename or "upload.txt").name)[:100]
-        return await run_in_threadpool(_ingest, service, name or "upload.txt", data)
+        return await run_in_threadpool(ingest_upload, service, name or "upload.txt", data)
 
     return router
 
 
-def _declared(meta: dict[str, str]) -> dict[str, str]:
-    """The declared parameters of a query's header (see :func:`queries.parameters`)."""
-    return queries.parameters("".join(f"#+ {k}: {v}\n" for k, v in meta.items()))
-
-
-def _typed(value: str, kind: str) -> Term:
-    if kind == "iri":
-        return _iri(value)
-    problem = queries.check_parameter(value, kind)
-    if problem:
-        raise QueryError(400, "bad_parameter", problem)
-    if kind == "string":
-        return Term("literal", value)
-    return Term("literal", value, XSD + kind)
-
-
-def _ingest(service: Any, name: str, data: bytes) -> dict[str, Any]:
+def ingest_upload(service: Any, name: str, data: bytes) -> dict[str, Any]:
     from graph.ingest import ingest_paths
 
     folder = Path(tempfile.mkdtemp(prefix="jixiao-upload-"))
@@ -330,7 +213,7 @@ SELECT ?id (MIN(?n) AS ?name) ?project ?year (MIN(?c) AS ?category)
 } GROUP BY ?id ?project ?year ?sortKey ORDER BY ?year ?sortKey
 """.replace("{match}", _INDICATOR_MATCH)
 _CATEGORY_PATTERN = "?id (jx:level1|jx:level2)/jx:category ?category ."
-_UNITS = """
+UNITS_QUERY = """
 SELECT ?id (MIN(?l) AS ?name) (COUNT(DISTINCT ?p) AS ?projects) WHERE {
   {values} ?p a jx:Project ; jx:unit ?id ; jx:fiscalYear ?year . ?id skos:prefLabel ?l .
 } GROUP BY ?id ORDER BY ?name

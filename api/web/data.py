@@ -19,23 +19,11 @@ from fastapi import Request
 
 from api import rest
 from api.listing import Lacks, Mode, projects_query
-from api.rest import JX, JXID, SH
+from api.select import JX, JXID, SH, iri_term, select, unit_term, year_term
 from api.web.i18n import CATEGORIES, CATEGORY_BY_IRI, SEVERITY_IRI
 from api.workers import Term
 
 CHUNK = 400  # IRIs per VALUES block
-
-
-def select(request: Request, text: str, values: dict[str, Term | None] | None = None) -> list:
-    return rest.select(request, text, values)
-
-
-def iri_term(value: str) -> Term:
-    return rest._iri(value)
-
-
-def year_term(year: int | None) -> Term | None:
-    return rest._year(year)
 
 
 def _values_many(var: str, iris: list[str]) -> str:
@@ -131,7 +119,7 @@ def coverage(request: Request, year: int | None) -> list[dict[str, Any]]:
 
 
 def units(request: Request, year: int | None = None) -> list[dict[str, Any]]:
-    return select(request, rest._UNITS, {"year": year_term(year)})
+    return select(request, rest.UNITS_QUERY, {"year": year_term(year)})
 
 
 # ------------------------------------------------------------------ projects (audit)
@@ -162,7 +150,7 @@ def projects(request: Request, q: ProjectQuery, categories: bool = True) -> list
     """The rows of ``GET /api/projects`` (same query), with :func:`add_categories` unless
     ``categories`` is false (then call it on the rows a page shows)."""
     text = projects_query(q.unit, q.lacks, q.mode)[0]
-    rows = select(request, text, {"year": year_term(q.year), "unitParam": rest._unit_term(q.unit)})
+    rows = select(request, text, {"year": year_term(q.year), "unitParam": unit_term(q.unit)})
     if categories:
         add_categories(request, rows)
     return rows

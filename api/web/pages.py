@@ -13,7 +13,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import QueryParams
 
-from api.rest import JXID, Lacks, Mode
+from api.listing import Lacks, Mode
+from api.select import JXID
 from api.web import data, export, i18n
 from api.web.render import BadParam, error_page, lang_of, render
 from api.workers import QueryError

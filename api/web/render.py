@@ -12,7 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from api.rest import JXID
+from api.select import JXID
 from api.web import i18n
 
 ENV = Environment(

@@ -20,7 +20,7 @@ from starlette.datastructures import UploadFile
 
 import queries
 from api import rest, sparql
-from api.rest import JXID
+from api.select import JXID, declared_parameters
 from api.web import i18n
 from api.web.pages import guarded
 from api.web.render import error_page, lang_of, link_for, render
@@ -53,7 +53,7 @@ def examples(lang: str) -> list[dict[str, Any]]:
         zh, en = _split_summary(summary)
         out.append({
             "name": name, "summary": summary, "summary_lang": en if lang == "en" else zh,
-            "params": ", ".join(rest._declared(meta)),
+            "params": ", ".join(declared_parameters(meta)),
         })  # fmt: skip
     return out
 
@@ -199,7 +199,7 @@ def build_router() -> APIRouter:
             return answer(413, "upload.too_large")
         name = re.sub(r"[^\w.\-]", "_", Path(filename).name)[:100] or "upload.txt"
         try:
-            result = await run_in_threadpool(rest._ingest, service, name, data)
+            result = await run_in_threadpool(rest.ingest_upload, service, name, data)
         except QueryError as error:
             return error_page(request, error.status, error.message)
         return answer(200, documents=result["documents"])
