@@ -116,9 +116,12 @@ def stored_already(store: ox.Store, validation: Validation) -> bool:
 
 
 _WORKER: dict[str, object] = {}
+# Workers yield the CPU to the process writing the reports, which else falls behind them.
+WORKER_NICENESS = 5
 
 
 def _open_checkpoint(path: str, compare: bool) -> None:
+    os.nice(WORKER_NICENESS)
     _WORKER["store"], _WORKER["compare"] = ox.Store.read_only(path), compare
 
 
