@@ -27,6 +27,8 @@ from tests.web_fixtures import (
 )
 
 SH = "PREFIX sh: <http://www.w3.org/ns/shacl#>\n"
+SHAPE_NS = "http://www.w3.org/ns/shacl#"
+JX_NS = "https://w3id.org/jixiao/ontology#"
 
 
 @pytest.fixture(scope="module")
@@ -327,6 +329,47 @@ def test_findings_page_filters_by_severity_and_rule(server: Server) -> None:
     assert "RateUnitShape" in options
     # nested results (sh:detail, e.g. the branches of an sh:or) explain a finding: not listed
     assert "anon:OrConstraintComponent" not in options
+
+
+def finding_rows(doc: html.HtmlElement) -> list[tuple[str, ...]]:
+    """(severity, shape key, focus, the cells' text) of each listed finding."""
+    return [
+        (
+            tr.get("data-severity"),
+            parse_qs(urlsplit(tr.xpath("string(./td[2]/a/@href)")).query)["shape"][0],
+            tr.get("data-focus"),
+            *(" ".join(td.text_content().split()) for td in tr.xpath("./td")),
+        )
+        for tr in doc.xpath("//table[@id='findings']/tbody/tr")
+    ]
+
+
+def test_findings_pages_beyond_the_row_cap(
+    server: Server, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The findings list is cut into pages by the query and counted apart: a row cap below
+    the number of findings changes neither the total nor what the pages show together;
+    pages follow (severity, shape, focus node)."""
+    everything = finding_rows(page(server, "/findings"))
+    total = sparql_count(
+        server, SH + "SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { GRAPH ?g { ?rep sh:result ?r } }"
+    )
+    assert len(everything) == total > 40
+    with serve_copy(tmp_path_factory, "web-capped", JIXIAO_ROW_CAP="20") as capped:
+        docs = [page(capped, "/findings", page=str(n)) for n in range(1, 5)]
+        assert {d.get_element_by_id("row-count").get("data-total") for d in docs} == {str(total)}
+        pages = [finding_rows(d) for d in docs]
+        severity = page(capped, "/findings", severity="Warning")
+        assert len(finding_rows(severity)) == 20
+    assert [len(p) for p in pages] == [20, 20, total - 40, 0]
+    listed = [row for p in pages for row in p]
+    assert sorted(listed) == sorted(everything)
+    rank = {"Violation": 0, "Warning": 1, "Info": 2}
+    shape_iri = {
+        key: SHAPE_NS + key[5:] if key.startswith("anon:") else JX_NS + key for _, key, *_ in listed
+    }
+    order = [(rank[sev], shape_iri[key], focus) for sev, key, focus, *_ in listed]
+    assert order == sorted(order)
 
 
 def test_unit_page_lists_the_units_projects(server: Server) -> None:

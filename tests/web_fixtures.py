@@ -36,12 +36,13 @@ def pristine_store(factory: pytest.TempPathFactory) -> Path:
 
 @contextlib.contextmanager
 def serve_copy(
-    factory: pytest.TempPathFactory, name: str, token: str | None = TOKEN
+    factory: pytest.TempPathFactory, name: str, token: str | None = TOKEN, **settings: str
 ) -> Iterator[Server]:
-    """A server on a fresh copy of the ingested samples (with the upload token, by default)."""
+    """A server on a fresh copy of the ingested samples (with the upload token, by default;
+    ``settings``: more environment variables, e.g. ``JIXIAO_ROW_CAP``)."""
     store = factory.mktemp(name) / "store"
     shutil.copytree(pristine_store(factory), store)
-    env = {"JIXIAO_API_TOKEN": token or ""}
+    env = {"JIXIAO_API_TOKEN": token or "", **settings}
     with run_server(store, timeout=30, env=env) as server:
         yield server
 

@@ -9,7 +9,6 @@ checked by pyoxigraph; every other fragment is fixed text chosen from a whitelis
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +18,8 @@ from fastapi import Request
 
 from api import rest
 from api.listing import Lacks, Mode, projects_query
-from api.select import JX, JXID, SH, iri_term, select, unit_term, year_term
+from api.select import JX, JXID, iri_term, select, unit_term, year_term
+from api.web.findings import FindingQuery, findings
 from api.web.i18n import CATEGORIES, CATEGORY_BY_IRI, SEVERITY_IRI
 from api.workers import Term
 
@@ -49,13 +49,6 @@ _BY_SEVERITY = """
 SELECT ?severity (COUNT(DISTINCT ?r) AS ?n) WHERE {
   GRAPH ?g { ?rep sh:result ?r . ?r sh:resultSeverity ?severity }
 } GROUP BY ?severity
-"""
-_BY_SHAPE = """
-SELECT ?key ?blank (MIN(?sev) AS ?severity) (COUNT(DISTINCT ?r) AS ?n) WHERE {
-  GRAPH ?g { ?rep sh:result ?r . ?r sh:resultSeverity ?sev ; sh:sourceShape ?s .
-             OPTIONAL { ?r sh:sourceConstraintComponent ?c } }
-  BIND(IF(isBlank(?s), ?c, ?s) AS ?key) BIND(isBlank(?s) AS ?blank)
-} GROUP BY ?key ?blank ORDER BY DESC(?n)
 """
 _YEARS = """
 SELECT DISTINCT ?year WHERE { ?p a jx:Project ; jx:fiscalYear ?year } ORDER BY DESC(?year)
@@ -92,22 +85,6 @@ def counts(request: Request) -> dict[str, Any]:
     out["severity"] = severities
     out["findings"] = sum(severities.values())
     return out
-
-
-def shape_key(key: str, blank: bool) -> str:
-    """A short, stable name for a shape: ``RateUnitShape``, or ``anon:OrConstraintComponent``."""
-    if blank:
-        return "anon:" + key.rsplit("#", 1)[-1]
-    return key[len(JX) :] if key.startswith(JX) else key
-
-
-def findings_by_shape(request: Request) -> list[dict[str, Any]]:
-    rows = select(request, _BY_SHAPE)
-    return [
-        {"key": shape_key(r["key"], bool(r["blank"])), "n": r["n"],
-         "severity": SEVERITY_IRI.get(r["severity"], "")}
-        for r in rows if r["key"] is not None
-    ]  # fmt: skip
 
 
 def years(request: Request) -> list[int]:
@@ -297,91 +274,3 @@ def unit(request: Request, iri: str) -> dict[str, Any] | None:
             info[r["rel"]].append({"id": r["other"], "name": r["label"]})
     info["name"] = info["names"][0] if info["names"] else iri
     return info
-
-
-# ------------------------------------------------------------------ findings
-
-_FINDINGS = """
-SELECT ?result (MIN(?sev) AS ?severity) (MIN(?f) AS ?focus) (MIN(?s) AS ?shape)
-       (MIN(?blank) AS ?anonymous) (MIN(?c) AS ?component) (MIN(?mz) AS ?message_zh)
-       (MIN(?me) AS ?message_en) (MIN(COALESCE(?vt, ?v)) AS ?value) (MIN(?pr) AS ?project)
-       (MIN(?pn) AS ?project_name) (MIN(?py) AS ?year) (MIN(?fi) AS ?indicator)
-       (MIN(?in) AS ?indicator_name)
-       (MIN(?d) AS ?document) (MIN(?dn) AS ?document_name)
-       (MIN(COALESCE(?ln, ?fl)) AS ?line) WHERE {
-  {values}
-  {before}
-  GRAPH ?g { ?rep sh:result ?r . ?r sh:resultSeverity ?sev ; sh:focusNode ?f .
-             {shape}
-             OPTIONAL { ?r sh:sourceConstraintComponent ?c }
-             OPTIONAL { ?r sh:resultMessage ?mz FILTER(ZH_FILTER) }
-             OPTIONAL { ?r sh:resultMessage ?me FILTER(EN_FILTER) }
-             OPTIONAL { ?r sh:value ?v } }
-  OPTIONAL { ?r sh:value ?v . ?v jx:rawText ?vt }
-  {after}
-  BIND(?r AS ?result) BIND(isBlank(?s) AS ?blank)
-  OPTIONAL { { ?f a jx:Indicator . BIND(?f AS ?fi) }
-             UNION { ?fi jx:periodTarget|jx:annualTarget ?f }
-             ?fi jx:name ?in OPTIONAL { ?fi jx:sourceLine ?fl } }
-  BIND(IRI(STRBEFORE(STR(?g), "/report")) AS ?d)
-  OPTIONAL { ?d dcterms:source ?dn } OPTIONAL { GRAPH ?d { ?f jx:sourceLine ?ln } }
-} GROUP BY ?result
-""".replace("ZH_FILTER", rest.message_filter("?mz", "zh")).replace(
-    "EN_FILTER", rest.message_filter("?me", "en")
-)
-_NAME = "OPTIONAL { ?pr jx:name ?pn } OPTIONAL { ?pr jx:fiscalYear ?py }"
-_PROJECT_OF = (  # ?pr: the project a focus node belongs to (itself, an indicator, a target)
-    "{ ?f a jx:Project . BIND(?f AS ?pr) } UNION { ?pr jx:hasIndicator ?f } "
-    "UNION { ?pr jx:hasIndicator/(jx:periodTarget|jx:annualTarget) ?f }"
-)
-_TO_FOCUS = "(jx:hasIndicator|jx:hasIndicator/(jx:periodTarget|jx:annualTarget))?"
-_SCOPES = {  # (before the findings, after them): how ?pr, the project concerned, is found
-    "all": ("", f"OPTIONAL {{ {_PROJECT_OF} ?pr jx:name ?pn ; jx:fiscalYear ?py }}"),
-    "project": (f"?project {_TO_FOCUS} ?f . BIND(?project AS ?pr)", _NAME),
-    "unit": ("", f"{{ {_PROJECT_OF} }} ?pr jx:unit ?unit . {_NAME}"),
-}
-_SEVERITY_RANK = {"Violation": 0, "Warning": 1, "Info": 2}
-
-
-@dataclass(slots=True)
-class FindingQuery:
-    severity: str | None = None  # Violation | Warning | Info
-    shape: str | None = None  # a key from :func:`shape_key`
-    project: str | None = None  # IRI
-    unit: str | None = None  # IRI
-
-
-def shape_filter(key: str) -> tuple[str, dict[str, Term]]:
-    """The fixed pattern and the term that select the findings of shape ``key``."""
-    if key.startswith("anon:") and re.fullmatch(r"\w+", key[5:]):
-        return ("?r sh:sourceShape ?s ; sh:sourceConstraintComponent ?anonComponent . "
-                "FILTER(isBlank(?s))", {"anonComponent": Term("iri", SH + key[5:])})  # fmt: skip
-    if re.fullmatch(r"\w+", key):
-        return "?r sh:sourceShape ?s .", {"s": Term("iri", JX + key)}
-    return "?r sh:sourceShape ?s .", {"s": iri_term(key)}
-
-
-def findings(request: Request, q: FindingQuery) -> list[dict[str, Any]]:
-    """Findings, most severe first, each with the project concerned and where it was read."""
-    scope = "project" if q.project else "unit" if q.unit else "all"
-    shape, values = "OPTIONAL { ?r sh:sourceShape ?s }", {}
-    if q.shape:
-        shape, values = shape_filter(q.shape)
-    if q.severity:
-        values["sev"] = Term("iri", SH + q.severity)
-    if q.project:
-        values["project"] = iri_term(q.project)
-    if q.unit:
-        values["unit"] = iri_term(q.unit)
-    before, after = _SCOPES[scope]
-    text = _FINDINGS.replace("{before}", before).replace("{after}", after)
-    text = text.replace("{shape}", shape)
-    rows = select(request, text, values)
-    for row in rows:
-        row["severity"] = SEVERITY_IRI.get(row["severity"], row["severity"])
-        row["shape_key"] = shape_key(
-            (row["component"] if row["anonymous"] else row["shape"]) or "", bool(row["anonymous"])
-        )
-    rows.sort(key=lambda r: (_SEVERITY_RANK.get(r["severity"], 9), r["shape_key"],
-                             r["project_name"] or "", r["indicator_name"] or ""))  # fmt: skip
-    return rows

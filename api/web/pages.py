@@ -16,6 +16,8 @@ from starlette.datastructures import QueryParams
 from api.listing import Lacks, Mode
 from api.select import JXID
 from api.web import data, export, i18n
+from api.web.findings import FindingQuery, finding_counts, findings_by_shape
+from api.web.findings import findings as list_findings
 from api.web.render import BadParam, error_page, lang_of, render
 from api.workers import QueryError
 
@@ -134,7 +136,7 @@ def build_router() -> APIRouter:
         totals = {k: sum(r[k] or 0 for r in rows) for k in ("projects", "all4")}
         return render(
             request, "overview.html", title=i18n.text(lang, "overview.title"),
-            counts=data.counts(request), shapes=data.findings_by_shape(request),
+            counts=data.counts(request), shapes=findings_by_shape(request),
             years=data.years(request), year=year, coverage=rows, totals=totals,
         )  # fmt: skip
 
@@ -223,29 +225,29 @@ def build_router() -> APIRouter:
         return render(
             request, "unit.html", title=info["name"], u=info, rows=rows,
             by_year=coverage_by_year(rows), rdf_url="/id/org/unit/" + unit_id,
-            findings=data.findings(request, data.FindingQuery(unit=iri)),
+            findings=list_findings(request, FindingQuery(unit=iri)),
         )  # fmt: skip
 
     @router.get("/findings")
     @guarded
     def findings(request: Request) -> Response:
         params = request.query_params
-        q = data.FindingQuery(
+        q = FindingQuery(
             severity=param_choice(params, "severity", i18n.SEVERITIES),
             shape=param_text(params, "shape", 200),
         )
         if q.shape and not re.fullmatch(r"(anon:)?\w+|https?://\S+", q.shape):
             raise BadParam("shape")
         page = param_page(params)
-        rows = data.findings(request, q)
-        shown, pages = paged(rows, page, FINDINGS_PAGE)
-        shapes = data.findings_by_shape(request)
-        by_severity: dict[str, int] = {}
-        for row in rows:
-            by_severity[row["severity"]] = by_severity.get(row["severity"], 0) + 1
+        by_severity = finding_counts(request, q)
+        total = sum(by_severity.values())
+        size = min(FINDINGS_PAGE, request.app.state.service.settings.row_cap)
+        shown = list_findings(request, q, size, (page - 1) * size)
+        shapes = findings_by_shape(request)
         return render(
             request, "findings.html", title=i18n.text(lang_of(request), "findings.title"),
-            q=q, rows=shown, total=len(rows), page=page, pages=pages, size=FINDINGS_PAGE,
+            q=q, rows=shown, total=total, page=page, size=size,
+            pages=max(1, math.ceil(total / size)),
             params={"severity": q.severity, "shape": q.shape}, shapes=shapes,
             shape_keys={s["key"] for s in shapes}, by_severity=by_severity,
         )  # fmt: skip
