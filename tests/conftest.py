@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -35,6 +36,19 @@ def ingest_samples_in_child(store: Path) -> None:
         cwd=ROOT, capture_output=True, text=True, timeout=300, check=True,
     )  # fmt: skip
     assert done.stdout.split() == ["stored"] * 5, done.stdout + done.stderr
+
+
+def unvalidated_samples(store: Path) -> Path:
+    """A new store at ``store`` holding the five samples, not validated (no report graphs),
+    closed again (pyoxigraph releases the RocksDB lock when the Store is freed)."""
+    from graph.ingest import ingest_paths
+    from graph.store import open_store
+
+    opened = open_store(store)
+    ingest_paths(sorted(SAMPLES.glob("*.txt")), opened, validate=False)
+    del opened
+    gc.collect()
+    return store
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -14,15 +14,12 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from graph.ingest import ingest_paths
 from graph.shacl_sparql_run import validate_store_sparql
 from graph.shacl_sparql_text import hash_joins
 from graph.store import JX, open_store, replace_graph
 from graph.store_batch import replace_graphs, same_graph
 from graph.validate import document_ntriples, report_graph, validate_store
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = sorted((ROOT / "examples" / "guangzhou").glob("*.txt"))
+from tests.conftest import unvalidated_samples
 
 
 def _count(store: ox.Store, query: str) -> int:
@@ -112,12 +109,7 @@ def test_same_graph() -> None:
 
 @pytest.fixture(scope="module")
 def samples(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("reports") / "store"
-    store = open_store(path)
-    ingest_paths(SAMPLES, store, validate=False)
-    del store
-    gc.collect()
-    yield path
+    yield unvalidated_samples(tmp_path_factory.mktemp("reports") / "store")
 
 
 def assert_reports_as_pyshacl(store: ox.Store) -> None:

@@ -35,10 +35,10 @@ from graph.validate import (
     validate_ntriples,
     validate_store,
 )
+from tests.conftest import unvalidated_samples
 from tests.test_shapes import BASE, CASES, PREFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = sorted((ROOT / "examples" / "guangzhou").glob("*.txt"))
 P = "PREFIX jx: <https://w3id.org/jixiao/ontology#>\n"
 
 
@@ -61,12 +61,7 @@ def assert_same(compiled: list[Validation], reference: list[Validation]) -> list
 
 @pytest.fixture(scope="module")
 def samples(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("samples") / "store"
-    store = open_store(path)
-    ingest_paths(SAMPLES, store, validate=False)
-    del store
-    gc.collect()  # pyoxigraph releases the RocksDB lock when the Store is freed
-    yield path
+    yield unvalidated_samples(tmp_path_factory.mktemp("samples") / "store")
 
 
 @pytest.fixture(scope="module")
