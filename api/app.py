@@ -20,11 +20,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import rest, sparql, web
-from api.cache import AnswerCache
-from api.settings import Settings, from_env
-from api.workers import Checkpoints, QueryError, QueryPool
-from graph.store import PREFIXES, open_store
+from jixiao.api import rest, sparql, web
+from jixiao.api.cache import AnswerCache
+from jixiao.api.settings import Settings, from_env
+from jixiao.api.workers import Checkpoints, QueryError, QueryPool
+from jixiao.graph.store import PREFIXES, open_store
 
 ERROR_CODES = {
     400: "bad_request",

@@ -7,8 +7,8 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from api.common import open_store_or_report
-from graph.export import FORMATS, VIEWS
+from jixiao.api.common import open_store_or_report
+from jixiao.graph.export import FORMATS, VIEWS
 
 
 def _write(chunks: Iterable[bytes], output: str | None) -> None:
@@ -29,7 +29,7 @@ def _write(chunks: Iterable[bytes], output: str | None) -> None:
 
 
 def export_cmd(args: argparse.Namespace) -> int:
-    from graph.export import iter_export
+    from jixiao.graph.export import iter_export
 
     store = open_store_or_report(args.store, "export")
     if store is None:

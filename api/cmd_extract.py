@@ -6,8 +6,8 @@ import argparse
 import json
 import sys
 
-from extract.indicators import parse_indicators
-from extract.serialize import result_dict
+from jixiao.extract.indicators import parse_indicators
+from jixiao.extract.serialize import result_dict
 
 
 def parse_indicators_cmd(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from api.common import open_store_or_report
+from jixiao.api.common import open_store_or_report
 
 FORMATS = ("json", "csv", "tsv", "xml", "ttl", "nt")
 
@@ -17,7 +17,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 
 def _query_text(spec: str) -> str:
     """A ``.rq`` file, or the name of a packaged query (``queries/NAME.rq``)."""
-    from queries import load_query
+    from jixiao.queries import load_query
 
     path = Path(spec)
     if path.suffix == ".rq" or path.is_file():
@@ -29,7 +29,7 @@ def _bindings(text: str, pairs: list[str]) -> dict[str, object]:
     """``NAME=VALUE`` pairs as typed terms of the query's declared parameters."""
     import pyoxigraph as ox
 
-    from queries import check_parameter, parameters
+    from jixiao.queries import check_parameter, parameters
 
     declared = parameters(text)
     out: dict[str, object] = {}
@@ -52,7 +52,7 @@ def _bindings(text: str, pairs: list[str]) -> dict[str, object]:
 
 
 def query_cmd(args: argparse.Namespace) -> int:
-    from graph.store import query, serialize
+    from jixiao.graph.store import query, serialize
 
     try:
         text = _query_text(args.query)
@@ -84,7 +84,7 @@ def query_cmd(args: argparse.Namespace) -> int:
 
 
 def stats_cmd(args: argparse.Namespace) -> int:
-    from graph.store import stats
+    from jixiao.graph.store import stats
 
     store = open_store_or_report(args.store, "stats")
     if store is None:

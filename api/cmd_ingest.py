@@ -8,8 +8,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from extract.doc_records import DocumentError
-from extract.summary import summarize
+from jixiao.extract.doc_records import DocumentError
+from jixiao.extract.summary import summarize
 
 
 def _print_text(summaries: list[dict]) -> None:
@@ -62,8 +62,8 @@ class _Bar:
 
 
 def _store_run(args: argparse.Namespace) -> int:
-    from graph.ingest import ingest_paths
-    from graph.store import open_store, store_path
+    from jixiao.graph.ingest import ingest_paths
+    from jixiao.graph.store import open_store, store_path
 
     path = store_path(args.store)
     try:

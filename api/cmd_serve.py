@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from api.settings import from_env
+from jixiao.api.settings import from_env
 
 
 def serve_cmd(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from api.app import create_app
+    from jixiao.api.app import create_app
 
     settings = from_env().with_overrides(
         store=args.store,

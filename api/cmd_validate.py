@@ -13,14 +13,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from api.common import open_store_or_report
+from jixiao.api.common import open_store_or_report
 
 
 def validate_cmd(args: argparse.Namespace) -> int:
-    from graph.findings import render_json, render_text
-    from graph.shacl_sparql import UnsupportedShape
-    from graph.store import store_path
-    from graph.validate import all_findings, merged_report, validate_store
+    from jixiao.graph.findings import render_json, render_text
+    from jixiao.graph.shacl_sparql import UnsupportedShape
+    from jixiao.graph.store import store_path
+    from jixiao.graph.validate import all_findings, merged_report, validate_store
 
     store = open_store_or_report(args.store, "validate")
     if store is None:

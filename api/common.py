@@ -10,7 +10,7 @@ import pyoxigraph as ox
 def open_store_or_report(store: str | None, command: str) -> ox.Store | None:
     """The existing store at ``store`` (or ``JIXIAO_STORE``/default), or None after
     printing ``jixiao COMMAND: <why>`` to stderr (the caller exits with status 2)."""
-    from graph.store import open_existing
+    from jixiao.graph.store import open_existing
 
     try:
         return open_existing(store)

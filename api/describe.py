@@ -9,9 +9,9 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.select import JXID, make_job, select, values_block
-from api.sparql import negotiate_media
-from api.workers import QueryError, Term
+from jixiao.api.select import JXID, make_job, select, values_block
+from jixiao.api.sparql import negotiate_media
+from jixiao.api.workers import QueryError, Term
 
 DESCRIBE_MEDIA = {
     "text/html": "html",

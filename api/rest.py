@@ -19,9 +19,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Header, Query, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
 
-import queries
-from api.listing import CATEGORY, Lacks, Mode, projects_query
-from api.select import (
+from jixiao import queries
+from jixiao.api.listing import CATEGORY, Lacks, Mode, projects_query
+from jixiao.api.select import (
     JX,
     JXID,
     SH,
@@ -33,7 +33,7 @@ from api.select import (
     unit_term,
     year_term,
 )
-from api.workers import QueryError, Term
+from jixiao.api.workers import QueryError, Term
 
 Limit = Annotated[int, Query(ge=1, le=1000)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
@@ -126,7 +126,7 @@ def build_router() -> APIRouter:
 
     @router.get("/id/{path:path}", summary="Describe a resource (HTML, Turtle, JSON-LD)")
     def dereference(request: Request, path: str) -> Response:
-        from api.describe import describe  # (it reads through this module's select)
+        from jixiao.api.describe import describe  # (it reads through this module's select)
 
         return describe(request, iri_term(JXID + path))
 
@@ -136,7 +136,7 @@ def build_router() -> APIRouter:
         view: Annotated[str, Query(pattern="^(full|categories|shared-indicators|units)$")] = "full",
         year: Annotated[int | None, Query(ge=1900, le=2999)] = None,
     ) -> StreamingResponse:
-        from graph.export import export_filename, iter_gexf
+        from jixiao.graph.export import export_filename, iter_gexf
 
         # the view is read before the first byte is sent, so errors still get the JSON shape
         chunks = iter_gexf(request.app.state.service.primary, view, year)
@@ -171,7 +171,7 @@ def build_router() -> APIRouter:
 
 
 def ingest_upload(service: Any, name: str, data: bytes) -> dict[str, Any]:
-    from graph.ingest import ingest_paths
+    from jixiao.graph.ingest import ingest_paths
 
     folder = Path(tempfile.mkdtemp(prefix="jixiao-upload-"))
     try:

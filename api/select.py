@@ -16,8 +16,8 @@ from typing import Any
 import pyoxigraph as ox
 from fastapi import Request
 
-import queries
-from api.workers import Job, QueryError, Term
+from jixiao import queries
+from jixiao.api.workers import Job, QueryError, Term
 
 JX = "https://w3id.org/jixiao/ontology#"
 JXID = "https://w3id.org/jixiao/id/"

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from graph.store import store_path
+from jixiao.graph.store import store_path
 
 DOCUMENTED: dict[str, tuple[str, str]] = {
     "store": ("JIXIAO_STORE", "directory of the primary pyoxigraph store (default ./jixiao-data)"),

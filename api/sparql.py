@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.workers import GRAPH_FORMATS, Job, QueryError
+from jixiao.api.workers import GRAPH_FORMATS, Job, QueryError
 
 # Media type -> format key. Canonical types first: a wildcard picks the first that matches,
 # and the response is labelled with the media type that was negotiated.

@@ -29,7 +29,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from api.cache import AnswerCache
+from jixiao.api.cache import AnswerCache
 
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,

@@ -29,14 +29,14 @@ sys.path.insert(0, str(ROOT))
 
 import pyoxigraph as ox  # noqa: E402
 
-from api.listing import Lacks, projects_query  # noqa: E402
-from api.rest import findings_query, indicators_query  # noqa: E402
 from benchmarks.synth import write_corpus  # noqa: E402
-from graph import iris  # noqa: E402
-from graph.build import build_document  # noqa: E402
-from graph.ingest import read_one  # noqa: E402
-from graph.store import ensure_ontology, query  # noqa: E402
-from queries import list_queries, load_query  # noqa: E402
+from jixiao.api.listing import Lacks, projects_query  # noqa: E402
+from jixiao.api.rest import findings_query, indicators_query  # noqa: E402
+from jixiao.graph import iris  # noqa: E402
+from jixiao.graph.build import build_document  # noqa: E402
+from jixiao.graph.ingest import read_one  # noqa: E402
+from jixiao.graph.store import ensure_ontology, query  # noqa: E402
+from jixiao.queries import list_queries, load_query  # noqa: E402
 
 DEFAULT_QUERIES = (
     "projects_without_satisfaction",

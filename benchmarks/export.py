@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 import pyoxigraph as ox  # noqa: E402
 
-from graph.export import VIEWS, build_view, iter_graphml  # noqa: E402
-from graph.gexf import View, iter_gexf_view  # noqa: E402
+from jixiao.graph.export import VIEWS, build_view, iter_graphml  # noqa: E402
+from jixiao.graph.gexf import View, iter_gexf_view  # noqa: E402
 
 T = TypeVar("T")
 

@@ -26,11 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.synth import write_corpus  # noqa: E402
-from graph import iris  # noqa: E402
-from graph.build import build_document  # noqa: E402
-from graph.ingest import read_one  # noqa: E402
-from graph.store import ensure_ontology, open_store, query, replace_document  # noqa: E402
-from queries import load_query  # noqa: E402
+from jixiao.graph import iris  # noqa: E402
+from jixiao.graph.build import build_document  # noqa: E402
+from jixiao.graph.ingest import read_one  # noqa: E402
+from jixiao.graph.store import ensure_ontology, open_store, query, replace_document  # noqa: E402
+from jixiao.queries import load_query  # noqa: E402
 
 QUERIES = ("projects_without_satisfaction", "satisfaction_below_90", "indicator_count_per_unit")
 SHORT = {"projects_without_satisfaction": "no-satisf", "satisfaction_below_90": "satisf<90",
@@ -95,7 +95,7 @@ def measure_oxigraph(paths: list[Path], work: Path) -> tuple[dict, list[tuple[st
 def _rdflib_worker(documents: list[tuple[str, str]], out: mp.Queue) -> None:
     from rdflib import Dataset, URIRef
 
-    from ontology import load_graph
+    from jixiao.ontology import load_graph
 
     start = time.perf_counter()
     ds = Dataset(default_union=True)

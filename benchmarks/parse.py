@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extract import target as target_module  # noqa: E402
-from extract.indicators import parse_indicators  # noqa: E402
+from jixiao.extract import target as target_module  # noqa: E402
+from jixiao.extract.indicators import parse_indicators  # noqa: E402
 
 SEED = ROOT / "examples" / "guangzhou" / "002_6706784a82fb7692.txt"
 

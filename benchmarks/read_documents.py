@@ -12,8 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extract.document import read_document  # noqa: E402
-from extract.linking import link_across_years, link_same_year  # noqa: E402
+from jixiao.extract.document import read_document  # noqa: E402
+from jixiao.extract.linking import link_across_years, link_same_year  # noqa: E402
 
 
 def main(rounds: int = 20) -> None:

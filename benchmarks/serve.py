@@ -233,7 +233,7 @@ def prepare(folder: Path) -> tuple[Path, Path, int]:
     """The samples in a jixiao store, and the union of its graphs as N-Triples."""
     import pyoxigraph as ox
 
-    from graph.ingest import ingest_paths
+    from jixiao.graph.ingest import ingest_paths
 
     store_dir = folder / "store"
     store = ox.Store(str(store_dir))
@@ -261,7 +261,7 @@ def compare(seconds: float, connections: int) -> None:
         print(f"{count} triples from {documents} sample documents; client: {client}")
         results: dict[str, dict[str, dict[str, float]]] = {}
         servers = {
-            "jixiao": lambda port: [sys.executable, "-m", "api.cmd_serve", "--store",
+            "jixiao": lambda port: [sys.executable, "-m", "jixiao.api.cmd_serve", "--store",
                                     str(store_dir), "--host", "127.0.0.1", "--port", str(port)],
             "rdflib-endpoint": lambda port: [sys.executable, "-c", RDFLIB_SERVER, str(nt),
                                              str(port)],

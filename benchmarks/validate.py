@@ -43,9 +43,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import pyoxigraph as ox  # noqa: E402
 from synth import write_corpus  # noqa: E402
 
-from graph.shacl_sparql_run import validate_store_sparql  # noqa: E402
-from graph.store import ensure_ontology, open_store  # noqa: E402
-from graph.validate import (  # noqa: E402
+from jixiao.graph.shacl_sparql_run import validate_store_sparql  # noqa: E402
+from jixiao.graph.store import ensure_ontology, open_store  # noqa: E402
+from jixiao.graph.validate import (  # noqa: E402
     all_findings,
     data_graph,
     document_graphs,
@@ -58,9 +58,9 @@ _BATCH_BYTES = 64 << 20
 
 
 def _nquads(path: str) -> bytes:
-    from graph.build import build_document
-    from graph.ingest import read_one
-    from graph.iris import document_iri
+    from jixiao.graph.build import build_document
+    from jixiao.graph.ingest import read_one
+    from jixiao.graph.iris import document_iri
 
     loaded = read_one(Path(path))
     graph = f" <{document_iri(loaded.doc)}> .\n"
@@ -91,7 +91,7 @@ def build_store(target: Path, indicators: int, per_document: int, workers: int) 
 
 
 def ingest_store(target: Path, indicators: int, per_document: int) -> int:
-    from graph.ingest import ingest_paths
+    from jixiao.graph.ingest import ingest_paths
 
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(target)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from extract.doc_records import Amounts, DocIssue, Project, Unit
-from extract.projects import unit_sum
+from jixiao.extract.doc_records import Amounts, DocIssue, Project, Unit
+from jixiao.extract.projects import unit_sum
 
 STEP = Decimal("0.01")
 

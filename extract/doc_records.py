@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from extract.records import Indicator
+from jixiao.extract.records import Indicator
 
 KIND_BUDGET = "部门预算"
 KIND_TARGETS = "项目支出绩效目标表"

@@ -14,8 +14,8 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from extract.consistency import check_total, check_units
-from extract.doc_records import (
+from jixiao.extract.consistency import check_total, check_units
+from jixiao.extract.doc_records import (
     KIND_BUDGET,
     KIND_TARGETS,
     DocIssue,
@@ -23,10 +23,10 @@ from extract.doc_records import (
     DocumentError,
     TableRef,
 )
-from extract.layout import clean_cell, tab_rows
-from extract.projects import IndicatorParser, ProjectTable, read_project_table
-from extract.records import Indicator
-from extract.tables import (
+from jixiao.extract.layout import clean_cell, tab_rows
+from jixiao.extract.projects import IndicatorParser, ProjectTable, read_project_table
+from jixiao.extract.records import Indicator
+from jixiao.extract.tables import (
     FUNCTIONAL,
     find_dept_targets,
     find_tables,
@@ -127,7 +127,7 @@ def _code_names(lines: Sequence[str]) -> dict[str, str]:
 def _indicator_parser() -> IndicatorParser | None:
     """The lead's 绩效指标 cell parser, adapted to (indicators, issue notes); lazily imported."""
     try:
-        from extract.indicators import parse_indicators
+        from jixiao.extract.indicators import parse_indicators
     except ImportError:
         return None
 

@@ -31,14 +31,14 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from extract import lexicon
-from extract.headers import is_label, split_label
-from extract.issues import issue as make_issue
-from extract.normalize import canonical, to_simplified
-from extract.records import Indicator, Issue, ParseResult, Target
-from extract.table import SEPARATORS, check_target, split_cells
-from extract.target import parse_target
-from extract.units import KNOWN_UNITS, leading_unit
+from jixiao.extract import lexicon
+from jixiao.extract.headers import is_label, split_label
+from jixiao.extract.issues import issue as make_issue
+from jixiao.extract.normalize import canonical, to_simplified
+from jixiao.extract.records import Indicator, Issue, ParseResult, Target
+from jixiao.extract.table import SEPARATORS, check_target, split_cells
+from jixiao.extract.target import parse_target
+from jixiao.extract.units import KNOWN_UNITS, leading_unit
 
 __all__ = ["HEADER_WORDS", "guess_layout", "parse_flattened"]
 

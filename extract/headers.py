@@ -9,8 +9,8 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
-from extract import lexicon
-from extract.normalize import canonical, to_simplified
+from jixiao.extract import lexicon
+from jixiao.extract.normalize import canonical, to_simplified
 
 # Ordered: the first rule whose words occur in the normalised header cell wins
 # (实际完成值 is "actual" before 值 makes it a value; 一级指标(权重) is still level 1).

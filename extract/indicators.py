@@ -26,11 +26,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from extract.issues import issue
-from extract.lexicon import LEVEL1, all_spellings, category_of_code, lookup
-from extract.normalize import canonical, to_simplified
-from extract.records import Indicator, Issue, ParseResult, Target
-from extract.target import parse_target
+from jixiao.extract.issues import issue
+from jixiao.extract.lexicon import LEVEL1, all_spellings, category_of_code, lookup
+from jixiao.extract.normalize import canonical, to_simplified
+from jixiao.extract.records import Indicator, Issue, ParseResult, Target
+from jixiao.extract.target import parse_target
 
 _LABEL_ALT = "|".join(re.escape(w) for w in all_spellings())
 # Scanned on the simplified, 目标→指标 spelling (same length as the canonical text,
@@ -338,7 +338,7 @@ def parse_indicators(text: str) -> ParseResult:
         if result.indicators:
             return result
     try:
-        from extract.table import parse_table
+        from jixiao.extract.table import parse_table
     except ImportError:  # pragma: no cover - table layouts ship with the package
         parse_table = None
     if parse_table is not None:

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from extract.records import Issue
+from jixiao.extract.records import Issue
 
 MESSAGES: dict[str, str] = {
     "X001": "no indicator found: the text is not a recognised indicator layout",

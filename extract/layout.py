@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from extract.normalize import strip_tags, unescape_html
+from jixiao.extract.normalize import strip_tags, unescape_html
 
 _CJK = r"\u3400-\u9fff\uff08\uff09\u201c\u201d\u3001"
 _CJK_GAP_RE = re.compile(rf"(?<=[{_CJK}])[ \t\u3000]+(?=[{_CJK}])")

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extract.normalize import canonical, to_simplified
+from jixiao.extract.normalize import canonical, to_simplified
 
 OUTPUT, EFFECT, SATISFACTION, COST = "output", "effect", "satisfaction", "cost"
 CATEGORIES = (OUTPUT, EFFECT, SATISFACTION, COST)

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extract.doc_records import DocIssue, Document, Project, Unit
-from extract.normalize import canonical
+from jixiao.extract.doc_records import DocIssue, Document, Project, Unit
+from jixiao.extract.normalize import canonical
 
 # Renames known from the seeds' publisher (old → current); documents add their own
 # (004: 广州市电子政务服务中心（目前已更名为：广州市数字政府运营中心）).

@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from extract.doc_records import Amounts, DocIssue, Project, TableRef, Unit
-from extract.layout import (
+from jixiao.extract.doc_records import Amounts, DocIssue, Project, TableRef, Unit
+from jixiao.extract.layout import (
     Row,
     clean_cell,
     column_labels,
@@ -24,8 +24,8 @@ from extract.layout import (
     space_records,
     tab_rows,
 )
-from extract.records import Indicator
-from extract.tables import is_tab_table
+from jixiao.extract.records import Indicator
+from jixiao.extract.tables import is_tab_table
 
 _ORG_RE = re.compile(r"(局|中心|办公室|委员会|研究院|院|所|站|队|馆|处|厅)(（[^（）]*）)?$")
 _SENTENCE_END = ("。", "；", "！", "？", "”", "。”", "）。")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from extract.records import Indicator, Issue, ParseResult, Target
+from jixiao.extract.records import Indicator, Issue, ParseResult, Target
 
 
 def json_number(value: Decimal | None) -> int | float | None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from extract.doc_records import DocIssue, Document
-from extract.document import read_document
-from extract.linking import link_same_year
+from jixiao.extract.doc_records import DocIssue, Document
+from jixiao.extract.document import read_document
+from jixiao.extract.linking import link_same_year
 
 
 def _number(value: object) -> float | None:

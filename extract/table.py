@@ -28,8 +28,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from extract import lexicon
-from extract.headers import (
+from jixiao.extract import lexicon
+from jixiao.extract.headers import (
     CMP_CHARS,
     NUMBER_RE,
     VALUE_ROLES,
@@ -38,10 +38,10 @@ from extract.headers import (
     split_label,
     to_decimal,
 )
-from extract.issues import issue as make_issue
-from extract.normalize import canonical
-from extract.records import Indicator, Issue, ParseResult, Target
-from extract.target import parse_target
+from jixiao.extract.issues import issue as make_issue
+from jixiao.extract.normalize import canonical
+from jixiao.extract.records import Indicator, Issue, ParseResult, Target
+from jixiao.extract.target import parse_target
 
 __all__ = [
     "SEPARATORS", "check_target", "fill_levels", "parse_table", "split_cells",
@@ -342,7 +342,7 @@ def _parse(text: str) -> ParseResult | None:
         k, sep, roles = found
         body = lines[k + 1 :]
     else:
-        from extract.flattened import guess_layout, parse_flattened
+        from jixiao.extract.flattened import guess_layout, parse_flattened
 
         guessed = guess_layout([canon for _, _, canon in lines])
         if guessed is None:

@@ -13,8 +13,8 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from extract.doc_records import BudgetLine, DeptIndicator, TableRef, ThreePublicLine
-from extract.layout import (
+from jixiao.extract.doc_records import BudgetLine, DeptIndicator, TableRef, ThreePublicLine
+from jixiao.extract.layout import (
     clean_cell,
     column_labels,
     join_text,

@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from extract.normalize import canonical
-from extract.records import Target
-from extract.units import analyse_unit, leading_unit
+from jixiao.extract.normalize import canonical
+from jixiao.extract.records import Target
+from jixiao.extract.units import analyse_unit, leading_unit
 
 __all__ = ["parse_target"]
 

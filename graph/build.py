@@ -17,12 +17,12 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import PurePath
 
-from extract.doc_records import Amounts, Document, Project
-from extract.linking import renames_of
-from extract.records import Indicator, Target
-from extract.target import parse_target
-from graph import iris
-from graph.namespaces import JX as JX_NS
+from jixiao.extract.doc_records import Amounts, Document, Project
+from jixiao.extract.linking import renames_of
+from jixiao.extract.records import Indicator, Target
+from jixiao.extract.target import parse_target
+from jixiao.graph import iris
+from jixiao.graph.namespaces import JX as JX_NS
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"

@@ -3,14 +3,11 @@
 A view is a small property graph read from the store by a few SPARQL queries (union default
 graph) and assembled in Python:
 
-- ``full``: departments, units, projects, indicators and indicator categories, with typed
-  directed edges (``subOrganizationOf``, ``unit``, ``hasIndicator``, ``category``,
-  ``previousYear``);
-- ``categories``: projects ↔ indicator categories, undirected, weight = the number of the
-  project's indicators in the category;
-- ``shared-indicators``: projects linked by the indicator names they share, undirected,
-  weight = the number of shared names; a name used by more than ``max_share`` projects
-  (such as a generic satisfaction indicator) links nothing;
+- ``full``: departments, units, projects, indicators and categories, typed directed edges
+  (``subOrganizationOf``, ``unit``, ``hasIndicator``, ``category``, ``previousYear``);
+- ``categories``: projects ↔ categories, weight = the project's indicators in the category;
+- ``shared-indicators``: projects linked by the indicator names they share (weight = their
+  number); a name used by more than ``max_share`` projects links nothing;
 - ``units``: units → projects → fiscal years.
 
 An indicator category is the framework concept (``skos:Concept`` of ``framework.ttl``) of the
@@ -32,7 +29,9 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from graph.gexf import Edge, Node, Scalar, View, clean_label, iter_gexf_view, iter_graphml_view
+from jixiao.graph.gexf import Edge, Node, Scalar, View, clean_label
+from jixiao.graph.gexf import iter_gexf_view as iter_gexf_view
+from jixiao.graph.gexf import iter_graphml_view as iter_graphml_view
 
 VIEWS = ("full", "categories", "shared-indicators", "units")
 FORMATS = ("gexf", "graphml")
@@ -129,7 +128,7 @@ def _values(rows: list[list[str]], keys: Container[str]) -> dict[str, str]:
 def _packaged_concepts() -> dict[str, tuple[str, str]]:
     """Framework concepts of the packaged ``framework.ttl`` and ``jx.ttl``: IRI → (label,
     category label); used when the store does not hold the frameworks."""
-    from ontology import ontology_path
+    from jixiao.ontology import ontology_path
 
     store = ox.Store()
     for name in ("jx.ttl", "framework.ttl"):

@@ -18,7 +18,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, SKOS
 from rdflib.term import Node
 
-from graph.namespaces import JX, RDFS, bind_prefixes
+from jixiao.graph.namespaces import JX, RDFS, bind_prefixes
 
 SEVERITIES = ("Violation", "Warning", "Info")
 _PATH_KEYS = {

@@ -19,13 +19,19 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from extract.doc_records import Document, DocumentError
-from extract.document import decode, read_text
-from extract.linking import Link, link_across_years, link_same_year, normalize_name, renames_of
-from graph import iris
-from graph.build import build_document
-from graph.store import JX, ensure_ontology, replace_document, stored_sha256
-from graph.validate import validate_and_store
+from jixiao.extract.doc_records import Document, DocumentError
+from jixiao.extract.document import decode, read_text
+from jixiao.extract.linking import (
+    Link,
+    link_across_years,
+    link_same_year,
+    normalize_name,
+    renames_of,
+)
+from jixiao.graph import iris
+from jixiao.graph.build import build_document
+from jixiao.graph.store import JX, ensure_ontology, replace_document, stored_sha256
+from jixiao.graph.validate import validate_and_store
 
 
 @dataclass(slots=True)

@@ -23,8 +23,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import PurePath
 
-from extract.doc_records import Document
-from extract.linking import KNOWN_RENAMES, normalize_name
+from jixiao.extract.doc_records import Document
+from jixiao.extract.linking import KNOWN_RENAMES, normalize_name
 
 BASE = "https://w3id.org/jixiao/id/"
 JX = "https://w3id.org/jixiao/ontology#"
@@ -115,7 +115,7 @@ class Frames:
     """Framework concepts by scheme, code and label, read once from ``framework.ttl``."""
 
     def __init__(self) -> None:
-        from ontology import load_graph  # rdflib: only at start-up, never per record
+        from jixiao.ontology import load_graph  # rdflib: only at start-up, never per record
 
         graph = load_graph("framework.ttl")
         skos = "http://www.w3.org/2004/02/skos/core#"
@@ -166,7 +166,7 @@ def frames() -> Frames:
 @lru_cache(maxsize=1)
 def functional_codes() -> frozenset[str]:
     """Functional classification codes declared in ``classifications.ttl``."""
-    from ontology import load_graph
+    from jixiao.ontology import load_graph
 
     graph = load_graph("classifications.ttl")
     return frozenset(

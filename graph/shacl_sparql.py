@@ -28,10 +28,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
-from graph.findings import named_shape, path_text
-from graph.shacl_sparql_nested import COMPONENTS, COUNTS, ShapeFilters
-from graph.shacl_sparql_text import UnsupportedShape, hash_joins, simple_select, term
-from graph.shacl_sparql_text import scan as scan_steps
+from jixiao.graph.findings import named_shape, path_text
+from jixiao.graph.shacl_sparql_nested import COMPONENTS, COUNTS, ShapeFilters
+from jixiao.graph.shacl_sparql_text import UnsupportedShape, hash_joins, simple_select, term
+from jixiao.graph.shacl_sparql_text import scan as scan_steps
 
 FOCUS_NODES = "<urn:x-jixiao:focus-nodes>"  # replaced by the value nodes of a sh:node result
 TARGET_NODES = "<urn:x-jixiao:targets>"  # replaced by the focus nodes of SPARQL targets
@@ -295,7 +295,7 @@ def _grouped(checks: list[Check]) -> list[Check]:
 @lru_cache(maxsize=1)
 def compiled_checks() -> tuple[Check, ...]:
     """The checks of ``ontology/shapes/*.ttl``, compiled once per process."""
-    from graph.validate import shapes_graph
+    from jixiao.graph.validate import shapes_graph
 
     return tuple(compile_shapes(shapes_graph()))
 

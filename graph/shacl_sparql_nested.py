@@ -17,8 +17,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
-from graph.findings import named_shape
-from graph.shacl_sparql_text import UnsupportedShape, python_regex, scan, term
+from jixiao.graph.findings import named_shape
+from jixiao.graph.shacl_sparql_text import UnsupportedShape, python_regex, scan, term
 
 # constraint parameter → local name of its constraint component
 COMPONENTS = {

@@ -20,10 +20,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from graph.findings import Finding
-from graph.shacl_sparql import Check
-from graph.shacl_sparql_text import term
-from graph.store import JX, ONTOLOGY_GRAPH
+from jixiao.graph.findings import Finding
+from jixiao.graph.shacl_sparql import Check
+from jixiao.graph.shacl_sparql_text import term
+from jixiao.graph.store import JX, ONTOLOGY_GRAPH
 
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 _SKOS = "http://www.w3.org/2004/02/skos/core#"

@@ -27,11 +27,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.shacl_sparql import FOCUS_NODES, TARGET_NODES, TARGETS, Check, compiled_checks
-from graph.shacl_sparql_report import ReportWriter, Result, findings_of
-from graph.store import ONTOLOGY_GRAPH, ensure_ontology, graph_size
-from graph.store_batch import DEFAULT_BATCH_BYTES, replace_graphs, same_graph
-from graph.validate import Validation, document_graphs, report_graph, shapes_graph
+from jixiao.graph.shacl_sparql import FOCUS_NODES, TARGET_NODES, TARGETS, Check, compiled_checks
+from jixiao.graph.shacl_sparql_report import ReportWriter, Result, findings_of
+from jixiao.graph.store import ONTOLOGY_GRAPH, ensure_ontology, graph_size
+from jixiao.graph.store_batch import DEFAULT_BATCH_BYTES, replace_graphs, same_graph
+from jixiao.graph.validate import Validation, document_graphs, report_graph, shapes_graph
 
 
 def run_check(

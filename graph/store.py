@@ -175,7 +175,7 @@ def ensure_union(store: ox.Store) -> bool:
 
 
 def _coverage_update(document: str) -> str:
-    from graph.iris import frames  # the framework's concept → category map
+    from jixiao.graph.iris import frames  # the framework's concept → category map
 
     pairs = " ".join(f"(<{c}> <{k}>)" for c, k in sorted(frames().category.items()))
     return f"""INSERT {{ GRAPH <{document}> {{ ?p <{JX}coversCategory> ?k }}
@@ -323,7 +323,7 @@ def ensure_ontology(store: ox.Store) -> bool:
     change. Returns True when the graph was (re)loaded."""
     import hashlib
 
-    from ontology import ontology_path
+    from jixiao.ontology import ontology_path
 
     texts = [ontology_path(name).read_bytes() for name in _ONTOLOGY_FILES]
     digest = hashlib.sha256(b"\0".join(texts)).hexdigest()

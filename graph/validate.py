@@ -31,8 +31,8 @@ import pyoxigraph as ox
 import pyshacl
 from rdflib import Graph
 
-from graph.findings import Finding, merge_reports, read_findings
-from graph.store import replace_graph
+from jixiao.graph.findings import Finding, merge_reports, read_findings
+from jixiao.graph.store import replace_graph
 
 REPORT_SUFFIX = "/report"
 ENGINES = ("sparql", "pyshacl")
@@ -46,7 +46,7 @@ ORDER BY ?g
 def shapes_graph() -> Graph:
     """Every ``ontology/shapes/*.ttl``, parsed once per process."""
     graph = Graph()
-    folder = resources.files("ontology").joinpath("shapes")
+    folder = resources.files("jixiao.ontology").joinpath("shapes")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".ttl"):
             graph.parse(data=entry.read_text(encoding="utf-8"), format="turtle")
@@ -55,7 +55,7 @@ def shapes_graph() -> Graph:
 
 @lru_cache(maxsize=1)
 def framework_triples() -> tuple[tuple, ...]:
-    from ontology import load_graph
+    from jixiao.ontology import load_graph
 
     return tuple(load_graph("framework.ttl"))
 
@@ -154,7 +154,7 @@ def validate_and_store(store: ox.Store, document: str, engine: str = "pyshacl") 
     """Validate one stored document and store its report: the hook for ``ingest``
     (``engine="sparql"``: the compiled shapes, same findings, ≈ 30× faster)."""
     if engine == "sparql":
-        from graph.shacl_sparql_run import validate_document_sparql
+        from jixiao.graph.shacl_sparql_run import validate_document_sparql
 
         validation = validate_document_sparql(store, document)[0]
     elif engine == "pyshacl":
@@ -193,7 +193,7 @@ def validate_store(
     The store is read and written by this process only: pySHACL workers receive N-Triples
     and return findings and the report as N-Triples (RocksDB allows one writer process)."""
     if engine == "sparql":
-        from graph.shacl_sparql_run import validate_store_sparql
+        from jixiao.graph.shacl_sparql_run import validate_store_sparql
 
         return validate_store_sparql(store, documents, workers, write, progress, path)
     if engine != "pyshacl":

@@ -26,7 +26,7 @@ def ingest_samples_in_child(store: Path) -> None:
     """Ingest the five samples into a new store at ``store`` in a child process, so that
     the store's lock is surely released before a server opens it."""
     script = (
-        "import sys, pyoxigraph as ox; from graph.ingest import ingest_paths; "
+        "import sys, pyoxigraph as ox; from jixiao.graph.ingest import ingest_paths; "
         "s = ox.Store(sys.argv[1]); "
         "print(' '.join(r.status for r in ingest_paths(sorted(sys.argv[2:]), s))); s.flush()"
     )
@@ -41,8 +41,8 @@ def ingest_samples_in_child(store: Path) -> None:
 def unvalidated_samples(store: Path) -> Path:
     """A new store at ``store`` holding the five samples, not validated (no report graphs),
     closed again (pyoxigraph releases the RocksDB lock when the Store is freed)."""
-    from graph.ingest import ingest_paths
-    from graph.store import open_store
+    from jixiao.graph.ingest import ingest_paths
+    from jixiao.graph.store import open_store
 
     opened = open_store(store)
     ingest_paths(sorted(SAMPLES.glob("*.txt")), opened, validate=False)

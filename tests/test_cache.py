@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from api.cache import AnswerCache
-from api.workers import Checkpoints, Job, QueryPool
-from graph.store import open_store, replace_graph
+from jixiao.api.cache import AnswerCache
+from jixiao.api.workers import Checkpoints, Job, QueryPool
+from jixiao.graph.store import open_store, replace_graph
 
 
 @dataclass

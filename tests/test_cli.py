@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.indicators import parse_indicators
-from extract.serialize import result_dict
+from jixiao.extract.indicators import parse_indicators
+from jixiao.extract.serialize import result_dict
 from tests.conftest import SAMPLES, seed_002_cells
 
 JIXIAO = shutil.which("jixiao") or str(Path(sys.executable).with_name("jixiao"))
@@ -55,7 +55,7 @@ def test_json_contract_of_architecture_md() -> None:
 
 
 def test_every_seed_cell_in_process_matches_the_golden_count() -> None:
-    from api.cli import main
+    from jixiao.api.cli import main
 
     total = 0
     for _, _, cell in seed_002_cells():

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from queries import list_queries, load_query, metadata
+from jixiao.queries import list_queries, load_query, metadata
 from tests.conftest import SAMPLES
 
 PATHS = [str(p) for p in sorted(SAMPLES.glob("0*.txt"))]

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extract.doc_records import KIND_BUDGET, KIND_TARGETS, Document, DocumentError
-from extract.document import read_document, read_text
-from extract.layout import join_text, parse_amount
-from extract.summary import summarize
+from jixiao.extract.doc_records import KIND_BUDGET, KIND_TARGETS, Document, DocumentError
+from jixiao.extract.document import read_document, read_text
+from jixiao.extract.layout import join_text, parse_amount
+from jixiao.extract.summary import summarize
 
 SEEDS = Path(__file__).resolve().parent.parent / "examples" / "guangzhou"
 D000 = SEEDS / "000_efb0ffd27daf31b7.txt"

@@ -24,8 +24,8 @@ import pyoxigraph as ox
 import pytest
 from lxml import etree
 
-from api import cmd_export
-from graph.export import (
+from jixiao.api import cmd_export
+from jixiao.graph.export import (
     VIEWS,
     Snapshot,
     build_view,
@@ -35,7 +35,7 @@ from graph.export import (
     read_snapshot,
     view_shared_indicators,
 )
-from graph.gexf import (
+from jixiao.graph.gexf import (
     EDGE_ATTRIBUTES,
     GEXF_NS,
     NODE_ATTRIBUTES,
@@ -45,7 +45,7 @@ from graph.gexf import (
     gexf_bytes,
     iter_gexf_view,
 )
-from graph.store import ensure_union
+from jixiao.graph.store import ensure_union
 from tests.conftest import SAMPLES
 
 HERE = Path(__file__).resolve().parent
@@ -119,7 +119,7 @@ def samples_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("store")
     paths = [str(p) for p in sorted(SAMPLES.glob("0*.txt"))]
     assert len(paths) == 5
-    ingest = [sys.executable, "-m", "api.cli", "ingest", *paths, "--store", str(directory), "-q"]
+    ingest = [sys.executable, "-m", "jixiao.api.cli", "ingest", *paths, "--store", str(directory), "-q"]
     done = subprocess.run(ingest, capture_output=True, text=True, cwd=HERE.parent)
     assert done.returncode == 0, done.stderr
     return directory

@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extract.document import read_document
-from extract.linking import normalize_name
-from extract.records import Indicator, Target
-from graph import iris
-from graph.build import Triples, add_indicator, build_document
-from graph.ingest import ingest_paths
-from graph.store import open_store, query
+from jixiao.extract.document import read_document
+from jixiao.extract.linking import normalize_name
+from jixiao.extract.records import Indicator, Target
+from jixiao.graph import iris
+from jixiao.graph.build import Triples, add_indicator, build_document
+from jixiao.graph.ingest import ingest_paths
+from jixiao.graph.store import open_store, query
 from tests.conftest import SAMPLES
 
 PATHS = sorted(SAMPLES.glob("0*.txt"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extract.indicators import parse_indicators
-from extract.normalize import to_fullwidth
-from extract.records import Indicator
+from jixiao.extract.indicators import parse_indicators
+from jixiao.extract.normalize import to_fullwidth
+from jixiao.extract.records import Indicator
 
 L1 = [("1", "产出指标"), ("2", "效益指标"), ("3", "满意度指标"), ("4", "成本指标")]
 L2 = {"1": ["11-数量指标", "12-质量指标", "13-时效指标"], "2": ["22-社会效益", "21-经济效益"],

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from extract.indicators import parse_indicators
-from extract.records import Indicator
+from jixiao.extract.indicators import parse_indicators
+from jixiao.extract.records import Indicator
 
 
 def _one(text: str) -> Indicator:
@@ -185,7 +185,7 @@ def test_traditional_characters_and_mubiao() -> None:
 
 
 def test_fullwidth_text_gives_the_same_records() -> None:
-    from extract.normalize import to_fullwidth
+    from jixiao.extract.normalize import to_fullwidth
 
     text = "1、1-产出指标；12-质量指标；可用率；实施周期指标值:>=99.5%；年度指标值:>=99.5%。"
     assert parse_indicators(to_fullwidth(text)).indicators[0].annual_target.number == Decimal(

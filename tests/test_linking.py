@@ -8,9 +8,9 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extract.doc_records import Document
-from extract.document import read_document
-from extract.linking import (
+from jixiao.extract.doc_records import Document
+from jixiao.extract.document import read_document
+from jixiao.extract.linking import (
     link_across_years,
     link_pair,
     link_same_year,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extract.normalize import canonical, strip_tags, to_fullwidth, to_simplified
+from jixiao.extract.normalize import canonical, strip_tags, to_fullwidth, to_simplified
 
 PIECES = st.sampled_from(
     [

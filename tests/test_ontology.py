@@ -19,9 +19,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, QB, RDF, RDFS, SKOS, VANN
 
-import ontology
-from extract.records import COMPARATORS, Indicator, Target
-from graph.namespaces import (
+from jixiao import ontology
+from jixiao.extract.records import COMPARATORS, Indicator, Target
+from jixiao.graph.namespaces import (
     CLASS_ECONOMIC_DEPT,
     CLASS_ECONOMIC_GOV,
     CLASS_FUNCTIONAL,

@@ -23,8 +23,13 @@ ALLOWED = {
 
 @pytest.mark.parametrize("name", PACKAGES)
 def test_generic_package_names_resolve_to_this_tree(name: str) -> None:
-    module = importlib.import_module(name)
+    module = importlib.import_module(f"jixiao.{name}")
     assert Path(module.__file__).resolve().parent == ROOT / name
+
+
+def _package_of(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if parts[0] == "jixiao" and len(parts) > 1 else parts[0]
 
 
 def _imported_packages(path: Path) -> set[str]:
@@ -32,10 +37,23 @@ def _imported_packages(path: Path) -> set[str]:
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found.update(alias.name.split(".")[0] for alias in node.names)
+            found.update(_package_of(alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module == "jixiao":
+            found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module.split(".")[0])
+            found.add(_package_of(node.module))
     return found & set(PACKAGES)
+
+
+def test_imports_name_the_jixiao_package() -> None:
+    """Inside the project every import of its own packages goes through ``jixiao.``:
+    no top-level ``graph`` or ``api`` is installed."""
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    assert node.module.split(".")[0] not in PACKAGES, (path, node.module)
 
 
 @pytest.mark.parametrize("package", PACKAGES)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.ingest import ingest_paths
-from graph.store import open_store, query
-from queries import list_queries, load_query, metadata
+from jixiao.graph.ingest import ingest_paths
+from jixiao.graph.store import open_store, query
+from jixiao.queries import list_queries, load_query, metadata
 
 SAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples" / "guangzhou").glob("*.txt"))
 MINE = {

@@ -31,9 +31,9 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-import queries
-from graph.ingest import ingest_paths
-from graph.store import PREFIXES, checkpoint, open_store, query
+from jixiao import queries
+from jixiao.graph.ingest import ingest_paths
+from jixiao.graph.store import PREFIXES, checkpoint, open_store, query
 from tests.conftest import SAMPLES
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden" / "queries"

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from rdflib import Graph, URIRef
 
-from api.settings import DOCUMENTED, field_names, from_env
+from jixiao.api.settings import DOCUMENTED, field_names, from_env
 from tests.conftest import SAMPLES, ingest_samples_in_child
 from tests.test_sparql_protocol import Server, run_server
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.indicators import parse_indicators
-from extract.serialize import result_dict
+from jixiao.extract.indicators import parse_indicators
+from jixiao.extract.serialize import result_dict
 from tests.conftest import seed_002_cells
 
 GOLDEN = Path(__file__).parent / "golden" / "seed002_indicators.json"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from graph.validate import framework_triples, shapes_graph, validate_graph
+from jixiao.graph.validate import framework_triples, shapes_graph, validate_graph
 
 PREFIXES = """
 @prefix jx:   <https://w3id.org/jixiao/ontology#> .

@@ -29,7 +29,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 from rdflib.query import Result
 
-from api.sparql import GRAPH_MEDIA, RESULT_MEDIA, negotiate, scan_query
+from jixiao.api.sparql import GRAPH_MEDIA, RESULT_MEDIA, negotiate, scan_query
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "tests" / "specs"
@@ -73,7 +73,7 @@ def run_server(
     command = [
         sys.executable,
         "-m",
-        "api.cmd_serve",
+        "jixiao.api.cmd_serve",
         "--store",
         str(store),
         "--host",
@@ -305,7 +305,7 @@ def sparql(
 
 def reference(server: Server, query: str) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
     """What ``jixiao query`` computes (graph.store.query), on the server's checkpoint."""
-    from graph.store import query as store_query
+    from jixiao.graph.store import query as store_query
 
     root = server.store.with_name(server.store.name + ".checkpoints")
     checkpoint = max(root.glob("ckpt-*"))

@@ -14,11 +14,11 @@ import pyoxigraph as ox
 import pytest
 
 from benchmarks.synth import write_corpus
-from extract.document import read_document
-from graph import iris
-from graph.build import build_document
-from graph.ingest import ingest_paths, read_one
-from graph.store import (
+from jixiao.extract.document import read_document
+from jixiao.graph import iris
+from jixiao.graph.build import build_document
+from jixiao.graph.ingest import ingest_paths, read_one
+from jixiao.graph.store import (
     ONTOLOGY_GRAPH,
     checkpoint,
     ensure_coverage,
@@ -111,7 +111,7 @@ def _ingest_and_kill(corpus: list[Path], store_dir: Path, delay: float) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
         # validation is not what is tested here, and it would slow the ingest 20-fold
-        [sys.executable, "-m", "api.cli", "ingest", "--no-validate", "--store", str(store_dir)]
+        [sys.executable, "-m", "jixiao.api.cli", "ingest", "--no-validate", "--store", str(store_dir)]
         + [str(p) for p in corpus],
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
@@ -152,7 +152,7 @@ def test_sigkill_leaves_each_document_whole_or_absent(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "api.cli",
+            "jixiao.api.cli",
             "ingest",
             "-q",
             "--no-validate",
@@ -226,7 +226,7 @@ def test_bad_ntriples_change_nothing(tmp_path: Path) -> None:
 
 
 def test_literals_survive_the_update_text(tmp_path: Path) -> None:
-    from graph.build import string
+    from jixiao.graph.build import string
 
     store = open_store(tmp_path / "s")
     nasty = ['a\\u0041b"c\n\\', "\\\\u0022", "x\\nx", "tab\tcr\r", "〔2026〕≥90%"]

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extract.headers import header_role
-from extract.issues import MESSAGES
-from extract.normalize import to_fullwidth
-from extract.records import Indicator, ParseResult
-from extract.table import fill_levels, parse_table
+from jixiao.extract.headers import header_role
+from jixiao.extract.issues import MESSAGES
+from jixiao.extract.normalize import to_fullwidth
+from jixiao.extract.records import Indicator, ParseResult
+from jixiao.extract.table import fill_levels, parse_table
 
 
 def parse(text: str) -> ParseResult:
@@ -417,7 +417,7 @@ def test_text_that_is_no_table_gives_none(text: str) -> None:
 def test_jieba_is_imported_only_for_flattened_text() -> None:
     code = (
         "import sys\n"
-        "from extract.table import parse_table\n"
+        "from jixiao.extract.table import parse_table\n"
         f"parse_table({TAB_TABLE!r})\n"
         "assert 'jieba' not in sys.modules\n"
         "parse_table('产出指标数量指标会议次数≥20场')\n"

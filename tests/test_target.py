@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.normalize import canonical, to_fullwidth
-from extract.records import COMPARATORS, Target
-from extract.target import _FAST_RE, _NEEDS_CANONICAL, _parse_general, parse_target
-from extract.units import analyse_unit, leading_unit
+from jixiao.extract.normalize import canonical, to_fullwidth
+from jixiao.extract.records import COMPARATORS, Target
+from jixiao.extract.target import _FAST_RE, _NEEDS_CANONICAL, _parse_general, parse_target
+from jixiao.extract.units import analyse_unit, leading_unit
 
 _SAME = object()
 D = Decimal

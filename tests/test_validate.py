@@ -13,11 +13,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from api import cmd_validate
-from graph.findings import Finding
-from graph.ingest import ingest_paths
-from graph.store import open_store
-from graph.validate import (
+from jixiao.api import cmd_validate
+from jixiao.graph.findings import Finding
+from jixiao.graph.ingest import ingest_paths
+from jixiao.graph.store import open_store
+from jixiao.graph.validate import (
     all_findings,
     data_graph,
     document_graphs,

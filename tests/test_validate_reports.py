@@ -14,11 +14,11 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from graph.shacl_sparql_run import validate_store_sparql
-from graph.shacl_sparql_text import hash_joins
-from graph.store import JX, open_store, replace_graph
-from graph.store_batch import replace_graphs, same_graph
-from graph.validate import document_ntriples, report_graph, validate_store
+from jixiao.graph.shacl_sparql_run import validate_store_sparql
+from jixiao.graph.shacl_sparql_text import hash_joins
+from jixiao.graph.store import JX, open_store, replace_graph
+from jixiao.graph.store_batch import replace_graphs, same_graph
+from jixiao.graph.validate import document_ntriples, report_graph, validate_store
 from tests.conftest import unvalidated_samples
 
 

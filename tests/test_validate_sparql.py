@@ -18,14 +18,14 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import SH
 
-from api import cmd_validate
-from graph.findings import Finding, read_findings
-from graph.ingest import ingest_paths
-from graph.shacl_sparql import UnsupportedShape, compile_shapes, compiled_checks
-from graph.shacl_sparql_run import validate_document_sparql
-from graph.shacl_sparql_text import hash_joins, python_regex
-from graph.store import JX, ensure_ontology, open_store
-from graph.validate import (
+from jixiao.api import cmd_validate
+from jixiao.graph.findings import Finding, read_findings
+from jixiao.graph.ingest import ingest_paths
+from jixiao.graph.shacl_sparql import UnsupportedShape, compile_shapes, compiled_checks
+from jixiao.graph.shacl_sparql_run import validate_document_sparql
+from jixiao.graph.shacl_sparql_text import hash_joins, python_regex
+from jixiao.graph.store import JX, ensure_ontology, open_store
+from jixiao.graph.validate import (
     Validation,
     all_findings,
     document_ntriples,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.staticfiles import StaticFiles
 
-from api.web import pages, tools
+from jixiao.api.web import pages, tools
 
 
 def build_router() -> APIRouter:
@@ -22,4 +22,4 @@ def build_router() -> APIRouter:
 
 
 def static_files() -> StaticFiles:
-    return StaticFiles(packages=[("api.web", "static")])
+    return StaticFiles(packages=[("jixiao.api.web", "static")])

@@ -16,12 +16,12 @@ from typing import Any
 import pyoxigraph as ox
 from fastapi import Request
 
-from api import rest
-from api.listing import Lacks, Mode, projects_query
-from api.select import JX, JXID, iri_term, select, unit_term, year_term
-from api.web.findings import FindingQuery, findings
-from api.web.i18n import CATEGORIES, CATEGORY_BY_IRI, SEVERITY_IRI
-from api.workers import Term
+from jixiao.api import rest
+from jixiao.api.listing import Lacks, Mode, projects_query
+from jixiao.api.select import JX, JXID, iri_term, select, unit_term, year_term
+from jixiao.api.web.findings import FindingQuery, findings
+from jixiao.api.web.i18n import CATEGORIES, CATEGORY_BY_IRI, SEVERITY_IRI
+from jixiao.api.workers import Term
 
 CHUNK = 400  # IRIs per VALUES block
 

@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Any
 
-from api.web import i18n
+from jixiao.api.web import i18n
 
 COLUMNS = ("project", "unit", "year", "amount", "indicators", *(c.key for c in i18n.CATEGORIES),
            "id")  # fmt: skip

@@ -20,10 +20,10 @@ from typing import Any
 import pyoxigraph as ox
 from fastapi import Request
 
-from api import rest
-from api.select import JX, SH, iri_term, select
-from api.web.i18n import SEVERITY_IRI
-from api.workers import Term
+from jixiao.api import rest
+from jixiao.api.select import JX, SH, iri_term, select
+from jixiao.api.web.i18n import SEVERITY_IRI
+from jixiao.api.workers import Term
 
 CHUNK = 400  # keys per VALUES block
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from api.listing import CATEGORY, Lacks
-from api.select import JX, SH
+from jixiao.api.listing import CATEGORY, Lacks
+from jixiao.api.select import JX, SH
 
 LANGS = ("zh", "en")
 HTML_LANG = {"zh": "zh-CN", "en": "en"}

@@ -13,13 +13,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import QueryParams
 
-from api.listing import Lacks, Mode
-from api.select import JXID
-from api.web import data, export, i18n
-from api.web.findings import FindingQuery, finding_counts, findings_by_shape
-from api.web.findings import findings as list_findings
-from api.web.render import BadParam, error_page, lang_of, render
-from api.workers import QueryError
+from jixiao.api.listing import Lacks, Mode
+from jixiao.api.select import JXID
+from jixiao.api.web import data, export, i18n
+from jixiao.api.web.findings import FindingQuery, finding_counts, findings_by_shape
+from jixiao.api.web.findings import findings as list_findings
+from jixiao.api.web.render import BadParam, error_page, lang_of, render
+from jixiao.api.workers import QueryError
 
 AUDIT_PAGE = 500
 FINDINGS_PAGE = 200

@@ -12,11 +12,11 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from api.select import JXID
-from api.web import i18n
+from jixiao.api.select import JXID
+from jixiao.api.web import i18n
 
 ENV = Environment(
-    loader=PackageLoader("api.web", "templates"),
+    loader=PackageLoader("jixiao.api.web", "templates"),
     autoescape=select_autoescape(["html"], default_for_string=True, default=True),
     undefined=StrictUndefined,
     trim_blocks=True,

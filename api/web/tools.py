@@ -18,13 +18,13 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-import queries
-from api import rest, sparql
-from api.select import JXID, declared_parameters
-from api.web import i18n
-from api.web.pages import guarded
-from api.web.render import error_page, lang_of, link_for, render
-from api.workers import QueryError
+from jixiao import queries
+from jixiao.api import rest, sparql
+from jixiao.api.select import JXID, declared_parameters
+from jixiao.api.web import i18n
+from jixiao.api.web.pages import guarded
+from jixiao.api.web.render import error_page, lang_of, link_for, render
+from jixiao.api.workers import QueryError
 
 DEFAULT_QUERY = """\
 PREFIX jx: <https://w3id.org/jixiao/ontology#>
