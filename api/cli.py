@@ -1,17 +1,28 @@
-"""The ``jixiao`` command line. It only composes ``extract`` and ``graph``."""
+"""The ``jixiao`` command line. It only composes ``extract`` and ``graph``.
+
+Errors end a command with one line on stderr, ``jixiao COMMAND: message``, and the exit
+status of :data:`api.common.EXIT_CODES` (argparse's own usage errors exit 2 as well).
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 
 import jixiao
 from jixiao.api import cmd_export, cmd_extract, cmd_graph, cmd_ingest, cmd_serve, cmd_validate
+from jixiao.api.common import EXIT_CODES, EXIT_USAGE, CommandError
+from jixiao.api.settings import SettingsError
 
 
 def build_parser() -> argparse.ArgumentParser:
+    codes = "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES)
     parser = argparse.ArgumentParser(
-        prog="jixiao", description="Budget performance-indicator knowledge graph."
+        prog="jixiao",
+        description="Budget performance-indicator knowledge graph.",
+        epilog=f"exit status of every command:\n{codes}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"jixiao {jixiao.__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -22,7 +33,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except CommandError as error:
+        print(f"jixiao {args.command}: {error}", file=sys.stderr)
+        return error.status
+    except SettingsError as error:
+        print(f"jixiao {args.command}: {error}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from jixiao.api.common import open_store_or_report
+from jixiao.api.common import STORE_HELP, RuntimeFailure, reading_store
 from jixiao.graph.export import FORMATS, VIEWS
 
 
@@ -31,16 +31,14 @@ def _write(chunks: Iterable[bytes], output: str | None) -> None:
 def export_cmd(args: argparse.Namespace) -> int:
     from jixiao.graph.export import iter_export
 
-    store = open_store_or_report(args.store, "export")
-    if store is None:
-        return 2
-    try:
+    with reading_store(args.store, "export") as store:
         chunks = iter_export(store, args.format, args.view, args.year)
-        del store  # the view is read: release the store's lock before writing
-        _write(chunks, args.output)
-    except (OSError, ValueError) as exc:
-        print(f"jixiao export: {exc}", file=sys.stderr)
-        return 2
+        try:
+            _write(chunks, args.output)
+        except OSError as exc:
+            raise RuntimeFailure(f"cannot write {args.output}: {exc.strerror or exc}") from None
+        except ValueError as exc:
+            raise RuntimeFailure(str(exc)) from None
     return 0
 
 
@@ -56,7 +54,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--view", choices=VIEWS, default="full", help="default: full")
     p.add_argument("-o", "--output", metavar="FILE", help="default: standard output")
     p.add_argument("--year", type=int, metavar="Y", help="only projects of fiscal year Y")
-    p.add_argument(
-        "--store", metavar="DIR", help="store directory (default $JIXIAO_STORE or ./jixiao-data)"
-    )
+    p.add_argument("--store", metavar="DIR", help=STORE_HELP)
     p.set_defaults(func=export_cmd)

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from jixiao.api.common import open_store_or_report
+from jixiao.api.common import STORE_HELP, RuntimeFailure, UsageError, reading_store
 
 FORMATS = ("json", "csv", "tsv", "xml", "ttl", "nt")
 
@@ -56,27 +56,24 @@ def query_cmd(args: argparse.Namespace) -> int:
 
     try:
         text = _query_text(args.query)
-    except (OSError, KeyError) as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) else str(exc)
-        print(f"jixiao query: {message}", file=sys.stderr)
-        return 2
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
+    except OSError as exc:
+        raise RuntimeFailure(f"cannot read {args.query}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise RuntimeFailure(f"{args.query}: not UTF-8 text ({exc.reason})") from None
     try:
         bindings = _bindings(text, args.param or [])
     except ValueError as exc:
-        print(f"jixiao query: {exc}", file=sys.stderr)
-        return 2
-    store = open_store_or_report(args.store, "query")
-    if store is None:
-        return 2
-    try:
-        result = query(store, text, bindings)
-        data = serialize(result, args.format)
-    except SyntaxError as exc:
-        print(f"jixiao query: SPARQL syntax error in {args.query}: {exc}", file=sys.stderr)
-        return 2
-    except ValueError as exc:
-        print(f"jixiao query: {exc}", file=sys.stderr)
-        return 2
+        raise UsageError(str(exc)) from None
+    with reading_store(args.store, "query") as store:
+        try:
+            result = query(store, text, bindings)
+            data = serialize(result, args.format)
+        except SyntaxError as exc:
+            raise UsageError(f"SPARQL syntax error in {args.query}: {exc}") from None
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
     sys.stdout.buffer.write(data)
     if data and not data.endswith(b"\n"):
         sys.stdout.buffer.write(b"\n")
@@ -86,10 +83,8 @@ def query_cmd(args: argparse.Namespace) -> int:
 def stats_cmd(args: argparse.Namespace) -> int:
     from jixiao.graph.store import stats
 
-    store = open_store_or_report(args.store, "stats")
-    if store is None:
-        return 2
-    s = stats(store)
+    with reading_store(args.store, "stats") as store:
+        s = stats(store)
     if args.json:
         json.dump(s.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -105,10 +100,9 @@ def stats_cmd(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    store_help = "store directory (default $JIXIAO_STORE or ./jixiao-data)"
     q = sub.add_parser("query", help="run a SPARQL query (a .rq file or a packaged NAME)")
     q.add_argument("query", metavar="FILE.rq|NAME")
-    q.add_argument("--store", metavar="DIR", help=store_help)
+    q.add_argument("--store", metavar="DIR", help=STORE_HELP)
     q.add_argument(
         "--format",
         choices=FORMATS,
@@ -124,6 +118,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     q.set_defaults(func=query_cmd)
     s = sub.add_parser("stats", help="counts of documents, triples and records per fiscal year")
-    s.add_argument("--store", metavar="DIR", help=store_help)
+    s.add_argument("--store", metavar="DIR", help=STORE_HELP)
     s.add_argument("--json", action="store_true", help="print the counts as JSON")
     s.set_defaults(func=stats_cmd)

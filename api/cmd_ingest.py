@@ -6,10 +6,15 @@ import argparse
 import json
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
+from jixiao.api.common import EXIT_RUNTIME, STORE_HELP, RuntimeFailure, open_writable
 from jixiao.extract.doc_records import DocumentError
 from jixiao.extract.summary import summarize
+
+# What a write beside a running server should do instead.
+_BESIDE_SERVE = "stop it first, or upload the documents through its API (POST /api/documents)"
 
 
 def _print_text(summaries: list[dict]) -> None:
@@ -24,14 +29,15 @@ def _print_text(summaries: list[dict]) -> None:
         codes = Counter(i["code"] for i in s["issues"])
         if codes:
             print("  issues: " + ", ".join(f"{k}×{v}" for k, v in sorted(codes.items())))
+    every = (i["code"] for s in summaries for i in s["issues"])
+    print(f"{len(summaries)} documents read (nothing written); {issue_totals(every)}")
 
 
 def _dry_run(args: argparse.Namespace) -> int:
     try:
         summaries = summarize([Path(p) for p in args.paths])
     except DocumentError as exc:
-        print(f"jixiao ingest: {exc}", file=sys.stderr)
-        return 2
+        raise RuntimeFailure(str(exc)) from None
     if args.json:
         json.dump(summaries, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -63,14 +69,10 @@ class _Bar:
 
 def _store_run(args: argparse.Namespace) -> int:
     from jixiao.graph.ingest import ingest_paths
-    from jixiao.graph.store import open_store, store_path
+    from jixiao.graph.store import store_path
 
     path = store_path(args.store)
-    try:
-        store = open_store(path)
-    except OSError as exc:
-        print(f"jixiao ingest: cannot open the store at {path}: {exc}", file=sys.stderr)
-        return 2
+    store = open_writable(path, _BESIDE_SERVE)
     results = ingest_paths(
         args.paths,
         store,
@@ -102,9 +104,19 @@ def _store_run(args: argparse.Namespace) -> int:
         unchanged = sum(r.status == "unchanged" for r in results)
         print(
             f"store {path}: {stored} stored, {unchanged} unchanged, "
-            f"{sum(r.status == 'error' for r in results)} failed"
+            f"{sum(r.status == 'error' for r in results)} failed; "
+            + issue_totals(code for r in results for code in r.issues)
         )
-    return 2 if any(r.status == "error" for r in results) else 0
+    return EXIT_RUNTIME if any(r.status == "error" for r in results) else 0
+
+
+def issue_totals(codes: Iterable[str]) -> str:
+    """``issues: D003×1, D007×14 (README: ingest issue codes)`` or ``no issues``."""
+    counts = Counter(codes)
+    if not counts:
+        return "no issues"
+    listed = ", ".join(f"{k}×{v}" for k, v in sorted(counts.items()))
+    return f"issues: {listed} (codes: README, 'Ingest issue codes'; messages: --dry-run --json)"
 
 
 def ingest_cmd(args: argparse.Namespace) -> int:
@@ -118,9 +130,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--dry-run", action="store_true", help="read and report; write nothing")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.add_argument(
-        "--store", metavar="DIR", help="store directory (default $JIXIAO_STORE or ./jixiao-data)"
-    )
+    p.add_argument("--store", metavar="DIR", help=STORE_HELP)
     p.add_argument("--force", action="store_true", help="rebuild documents even if unchanged")
     p.add_argument(
         "--no-validate",

@@ -1,11 +1,84 @@
-"""``jixiao serve``: the HTTP service (SPARQL endpoint and REST API) under uvicorn."""
+"""``jixiao serve``: the HTTP service (SPARQL endpoint and REST API) under uvicorn.
+
+The listening socket is bound here, before the application starts, so that a port in use
+is a one-line error (exit 3) and port 0 works; once the store is open and the query
+workers run, one line on stderr says where the service listens, before the first request
+is accepted::
+
+    jixiao: serving http://127.0.0.1:8000/ (store ./jixiao-data, 5 documents)
+"""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+import socket
+import sys
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
 
-from jixiao.api.settings import from_env
+from jixiao.api.common import STORE_HELP, RuntimeFailure, UsageError, in_use, is_locked
+from jixiao.api.settings import Settings, SettingsError, from_env
+
+
+def url_of(host: str, port: int) -> str:
+    """``http://host:port/`` (an IPv6 address in brackets)."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host``:``port`` (0: any free port)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as error:
+        sock.close()
+        raise RuntimeFailure(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def _check_store(settings: Settings) -> None:
+    """Fail now, in one line, if another process holds the store (another serve, an ingest)."""
+    import gc
+
+    from jixiao.graph.store import open_store
+
+    try:
+        store = open_store(settings.store)
+    except OSError as error:
+        if is_locked(error):
+            raise in_use(settings.store, "stop the other process first") from None
+        raise RuntimeFailure(f"cannot open the store at {settings.store}: {error}") from None
+    del store
+    gc.collect()  # pyoxigraph releases the lock when the Store is freed
+
+
+def _documents(app: Any) -> int:
+    from jixiao.graph.store import JX
+
+    rows = app.state.service.primary.query(
+        f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d a <{JX}SourceDocument> }}"
+    )
+    return int(next(iter(rows))["n"].value)
+
+
+def announce(app: Any, line: str) -> None:
+    """Print ``line`` (formatted with ``documents``) once the application has started."""
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(application: Any) -> AsyncIterator[Any]:
+        async with inner(application) as state:
+            print(line.format(documents=_documents(application)), file=sys.stderr, flush=True)
+            yield state
+
+    app.router.lifespan_context = lifespan
 
 
 def serve_cmd(args: argparse.Namespace) -> int:
@@ -13,24 +86,36 @@ def serve_cmd(args: argparse.Namespace) -> int:
 
     from jixiao.api.app import create_app
 
-    settings = from_env().with_overrides(
-        store=args.store,
-        host=args.host,
-        port=args.port,
-        query_timeout=args.query_timeout,
-        workers=args.workers,
-        cache_mb=args.cache_mb,
-    )
+    try:
+        settings = from_env().with_overrides(
+            store=args.store,
+            host=args.host,
+            port=args.port,
+            query_timeout=args.query_timeout,
+            workers=args.workers,
+            cache_mb=args.cache_mb,
+        )
+    except SettingsError as error:
+        raise UsageError(str(error)) from None
+    _check_store(settings)
+    sock = bind(settings.host, settings.port)
+    port = sock.getsockname()[1]
     app = create_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level)
+    announce(
+        app,
+        f"jixiao: serving {url_of(settings.host, port)} "
+        f"(store {settings.store}, {{documents}} documents)",
+    )
+    config = uvicorn.Config(app, log_level=args.log_level)
+    uvicorn.Server(config).run(sockets=[sock])
     return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve", help="serve the SPARQL endpoint and the REST API")
-    p.add_argument("--store", type=_path, help="store directory (default $JIXIAO_STORE)")
-    p.add_argument("--host", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, help="TCP port (default 8000)")
+    p.add_argument("--store", type=Path, metavar="DIR", help=STORE_HELP)
+    p.add_argument("--host", help="address to listen on (default $JIXIAO_HOST or 127.0.0.1)")
+    p.add_argument("--port", type=int, help="TCP port, 0 for any free one (default 8000)")
     p.add_argument(
         "--query-timeout",
         type=float,
@@ -48,21 +133,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=serve_cmd)
 
 
-def _path(value: str) -> object:
-    from pathlib import Path
-
-    return Path(value)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m api.cmd_serve …`` is ``jixiao serve …``."""
-    parser = argparse.ArgumentParser(prog="jixiao")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["serve", *(argv or [])] if argv is not None else None)
-    return int(args.func(args))
+    """``python -m jixiao.api.cmd_serve …`` is ``jixiao serve …``."""
+    from jixiao.api.cli import main as cli_main
+
+    return cli_main(["serve", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":
-    import sys
-
-    raise SystemExit(main(sys.argv[1:]))
+    raise SystemExit(main())

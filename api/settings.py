@@ -11,10 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from jixiao.graph.store import store_path
+from jixiao.graph.store import DEFAULT_STORE, store_path
 
 DOCUMENTED: dict[str, tuple[str, str]] = {
-    "store": ("JIXIAO_STORE", "directory of the primary pyoxigraph store (default ./jixiao-data)"),
+    "store": (
+        "JIXIAO_STORE",
+        f"directory of the primary pyoxigraph store (default ./{DEFAULT_STORE})",
+    ),
     "checkpoints": (
         "JIXIAO_CHECKPOINTS",
         "directory for the read-only checkpoints the query workers open "
@@ -55,6 +58,17 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
 }
 
 
+class SettingsError(ValueError):
+    """A ``JIXIAO_*`` variable (or option) that cannot be used; the message is one line
+    naming the variable, its value and what is expected."""
+
+
+_EXPECTED = {
+    int: "a whole number",
+    float: "a number",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     store: Path
@@ -71,12 +85,20 @@ class Settings:
     cors_origins: tuple[str, ...] = ("*",)
 
     def __post_init__(self) -> None:
-        if self.query_timeout <= 0:
-            raise ValueError("query_timeout must be positive")
-        if self.cache_mb < 0:
-            raise ValueError("cache_mb must not be negative")
-        if self.row_cap < 1 or self.workers < 1:
-            raise ValueError("row_cap and workers must be at least 1")
+        problems = {
+            "query_timeout": (self.query_timeout <= 0, "a positive number of seconds"),
+            "cache_mb": (self.cache_mb < 0, "a number of megabytes, 0 or more"),
+            "row_cap": (self.row_cap < 1, "a whole number, at least 1"),
+            "workers": (self.workers < 1, "a whole number, at least 1"),
+            "port": (not 0 <= self.port <= 65535, "a TCP port, 0 to 65535"),
+            "upload_limit": (self.upload_limit < 1, "a number of bytes, at least 1"),
+            "query_size_limit": (self.query_size_limit < 1, "a number of bytes, at least 1"),
+        }
+        for name, (bad, expected) in problems.items():
+            if bad:
+                value = getattr(self, name)
+                variable = DOCUMENTED[name][0]
+                raise SettingsError(f"{name} {value!r} ({variable} or option): expected {expected}")
 
     @property
     def checkpoint_root(self) -> Path:
@@ -91,7 +113,8 @@ class Settings:
 
 
 def from_env(env: Mapping[str, str] | None = None) -> Settings:
-    """Settings from ``JIXIAO_*`` variables (see :data:`DOCUMENTED`)."""
+    """Settings from ``JIXIAO_*`` variables (see :data:`DOCUMENTED`); :class:`SettingsError`
+    names the first variable that cannot be used."""
     env = os.environ if env is None else env
 
     def get(name: str) -> str | None:
@@ -114,8 +137,13 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
     }
     for name, convert in converters.items():
         raw = get(name)
-        if raw is not None:
+        if raw is None:
+            continue
+        try:
             values[name] = convert(raw)
+        except ValueError:
+            expected = _EXPECTED.get(convert, "a value")  # type: ignore[call-overload]
+            raise SettingsError(f"{DOCUMENTED[name][0]}={raw!r}: expected {expected}") from None
     return Settings(**values)  # type: ignore[arg-type]
 
 

@@ -123,7 +123,7 @@ def test_construct_is_valid_rdf(store: str, tmp_path: Path, fmt: str, syntax: st
 
 def test_errors_are_clear(store: str, tmp_path: Path) -> None:
     missing = run("stats", "--store", str(tmp_path / "nowhere"))
-    assert missing.returncode == 2 and "no store at" in missing.stderr
+    assert missing.returncode == 3 and "no store at" in missing.stderr  # runtime
     unknown = run("query", "no_such_query", "--store", store)
     assert unknown.returncode == 2 and "no query named" in unknown.stderr
     bad = tmp_path / "bad.rq"
@@ -139,7 +139,7 @@ def test_unreadable_document_is_reported_and_others_stored(tmp_path: Path) -> No
     junk.write_bytes(b"\x00\x01binary")
     path = str(tmp_path / "store")
     done = run("ingest", "-q", "--store", path, str(junk), PATHS[3])
-    assert done.returncode == 2
+    assert done.returncode == 3  # runtime: a file could not be read
     assert "junk.txt" in done.stderr and "binary" in done.stderr
     assert json.loads(run("stats", "--json", "--store", path).stdout)["documents"] == 1
 

@@ -119,7 +119,16 @@ def samples_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("store")
     paths = [str(p) for p in sorted(SAMPLES.glob("0*.txt"))]
     assert len(paths) == 5
-    ingest = [sys.executable, "-m", "jixiao.api.cli", "ingest", *paths, "--store", str(directory), "-q"]
+    ingest = [
+        sys.executable,
+        "-m",
+        "jixiao.api.cli",
+        "ingest",
+        *paths,
+        "--store",
+        str(directory),
+        "-q",
+    ]
     done = subprocess.run(ingest, capture_output=True, text=True, cwd=HERE.parent)
     assert done.returncode == 0, done.stderr
     return directory
@@ -384,5 +393,7 @@ def test_samples_every_view(
 
 
 def test_cli_reports_a_missing_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_export(tmp_path / "none") == 2
-    assert "no store" in capsys.readouterr().err
+    from jixiao.api.cli import main
+
+    assert main(["export", "--store", str(tmp_path / "none")]) == 3  # runtime
+    assert "jixiao export: no store" in capsys.readouterr().err
