@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from jixiao.extract.doc_issues import doc_issue
 from jixiao.extract.doc_records import Amounts, DocIssue, Project, Unit
 from jixiao.extract.projects import unit_sum
 
@@ -30,12 +31,15 @@ def check_units(units: Sequence[Unit], projects: Sequence[Project]) -> list[DocI
         if abs(summed - printed) > tolerance(rows):
             label = f"{unit.code} {unit.name}" if unit.code else unit.name
             issues.append(
-                DocIssue(
+                doc_issue(
                     "D010",
-                    f"单位 {label} 的 {rows} 个项目合计 {summed:,.2f} 万元，"
-                    f"与单位行 {printed:,.2f} 万元不符（差 {printed - summed:,.2f}，"
-                    f"容差 {tolerance(rows)}）",
                     unit.line,
+                    unit=label,
+                    rows=rows,
+                    summed=f"{summed:,.2f}",
+                    printed=f"{printed:,.2f}",
+                    difference=f"{printed - summed:,.2f}",
+                    tolerance=tolerance(rows),
                 )
             )
     return issues
@@ -55,23 +59,25 @@ def check_total(
     )
     if units and abs(units_sum - printed) > tolerance(len(with_rows)):
         issues.append(
-            DocIssue(
+            doc_issue(
                 "D011",
-                f"合计行 {printed:,.2f} 万元与 {len(with_rows)} 个单位行之和"
-                f" {units_sum:,.2f} 万元不符"
-                f"（差 {printed - units_sum:,.2f}）",
                 total_line,
+                printed=f"{printed:,.2f}",
+                rows=len(with_rows),
+                summed=f"{units_sum:,.2f}",
+                difference=f"{printed - units_sum:,.2f}",
             )
         )
     project_sum = sum((p.amounts.total or Decimal(0) for p in projects), Decimal(0))
     if projects and abs(project_sum - printed) > tolerance(len(projects)):
         issues.append(
-            DocIssue(
+            doc_issue(
                 "D012",
-                f"合计行 {printed:,.2f} 万元与 {len(projects)} 个项目之和"
-                f" {project_sum:,.2f} 万元不符"
-                f"（差 {printed - project_sum:,.2f}）",
                 total_line,
+                printed=f"{printed:,.2f}",
+                rows=len(projects),
+                summed=f"{project_sum:,.2f}",
+                difference=f"{printed - project_sum:,.2f}",
             )
         )
     return issues

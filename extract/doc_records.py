@@ -30,14 +30,21 @@ class DocumentError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class DocIssue:
-    """A problem found in a document: stable ``code`` (D0xx, L0xx), message, source line."""
+    """A problem found in a document: stable ``code`` (D0xx, L0xx), the message in Chinese
+    and in English (:mod:`extract.doc_issues` makes both), source line."""
 
     code: str
     message: str
     line: int = 0
+    message_en: str = ""
 
     def as_dict(self) -> dict[str, object]:
-        return {"code": self.code, "message": self.message, "line": self.line}
+        return {
+            "code": self.code,
+            "message": self.message,
+            "message_en": self.message_en,
+            "line": self.line,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from jixiao.extract.consistency import check_total, check_units
+from jixiao.extract.doc_issues import doc_issue
 from jixiao.extract.doc_records import (
     KIND_BUDGET,
     KIND_TARGETS,
@@ -25,7 +26,7 @@ from jixiao.extract.doc_records import (
 )
 from jixiao.extract.layout import clean_cell, tab_rows
 from jixiao.extract.projects import IndicatorParser, ProjectTable, read_project_table
-from jixiao.extract.records import Indicator
+from jixiao.extract.records import Indicator, Issue
 from jixiao.extract.tables import (
     FUNCTIONAL,
     find_dept_targets,
@@ -131,9 +132,9 @@ def _indicator_parser() -> IndicatorParser | None:
     except ImportError:
         return None
 
-    def parse(cell: str) -> tuple[tuple[Indicator, ...], list[str]]:
+    def parse(cell: str) -> tuple[tuple[Indicator, ...], list[Issue]]:
         result = parse_indicators(cell)
-        return tuple(result.indicators), [f"{i.code} {i.message}" for i in result.issues]
+        return tuple(result.indicators), list(result.issues)
 
     return parse
 
@@ -169,7 +170,7 @@ def read_text(text: str, path: Path | str = "<text>") -> Document:
     unit_match = _UNIT_RE.search(text)
     issues: list[DocIssue] = []
     if not printed:
-        issues.append(DocIssue("D003", f"预算年度未印出，按正文推断为 {year}", 0))
+        issues.append(doc_issue("D003", 0, year=year))
     project_refs = [ref for key, ref in tables if key == "projects"]
     if not project_refs:
         raise DocumentError(
@@ -185,7 +186,7 @@ def read_text(text: str, path: Path | str = "<text>") -> Document:
             path, f"{ref.title} has no project rows; expected at least one", ref.start
         )
     if table.total is None:
-        issues.append(DocIssue("D004", f"{ref.title} 没有合计行", ref.start))
+        issues.append(doc_issue("D004", ref.start, table=ref.title))
     issues.extend(table.issues)
     issues.extend(check_units(table.units, table.projects))
     issues.extend(check_total(table.total, table.total_line, table.units, table.projects))

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from jixiao.extract.doc_issues import doc_issue
 from jixiao.extract.doc_records import DocIssue, Document, Project, Unit
 from jixiao.extract.normalize import canonical
 
@@ -164,11 +165,7 @@ def link_same_year(docs: Sequence[Document]) -> LinkResult:
             if (doc.path, project.line) not in linked:
                 unmatched.append(ref(doc, project))
                 issues.append(
-                    DocIssue(
-                        "L001",
-                        f"项目 {project.name}（{project.unit}）在同年其他文件中找不到对应项目",
-                        project.line,
-                    )
+                    doc_issue("L001", project.line, project=project.name, unit=project.unit)
                 )
     return LinkResult(tuple(links), tuple(unmatched), tuple(issues))
 
@@ -225,13 +222,8 @@ def year_range_issues(doc: Document) -> list[DocIssue]:
         span = year_range(project.name)
         year = project.fiscal_year
         if span and year is not None and not span[0] <= year <= span[1]:
-            out.append(
-                DocIssue(
-                    "L003",
-                    f"多年项目 {project.name} 的年度 {span[0]}–{span[1]} 不含预算年度 {year}",
-                    project.line,
-                )
-            )
+            values = {"project": project.name, "first": span[0], "last": span[1], "year": year}
+            out.append(doc_issue("L003", project.line, **values))
     return out
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from jixiao.extract.doc_issues import cell_issue, doc_issue
 from jixiao.extract.doc_records import Amounts, DocIssue, Project, TableRef, Unit
 from jixiao.extract.layout import (
     Row,
@@ -24,7 +25,7 @@ from jixiao.extract.layout import (
     space_records,
     tab_rows,
 )
-from jixiao.extract.records import Indicator
+from jixiao.extract.records import Indicator, Issue
 from jixiao.extract.tables import is_tab_table
 
 _ORG_RE = re.compile(r"(局|中心|办公室|委员会|研究院|院|所|站|队|馆|处|厅)(（[^（）]*）)?$")
@@ -33,7 +34,7 @@ _FIELDS = ("total", "fiscal", "general", "fund", "state_capital", "special", "ot
 # Column order of the standard 项目支出及其他支出预算表 when the header cannot be mapped.
 _DEFAULT_SPACE_FIELDS = _FIELDS
 
-IndicatorParser = Callable[[str], tuple[tuple[Indicator, ...], list[str]]]
+IndicatorParser = Callable[[str], tuple[tuple[Indicator, ...], list[Issue]]]
 
 
 @dataclass(slots=True)
@@ -196,21 +197,16 @@ def read_project_table(
                 units_by_key[code] = current
                 out.units.append(current)
                 out.issues.append(
-                    DocIssue(
-                        "D005",
-                        f"单位 {code} {unit_name} 的单位行缺失："
-                        f"项目出现在第 {draft.line} 行而无单位合计行",
-                        draft.line,
-                    )
+                    doc_issue("D005", draft.line, unit=f"{code} {unit_name}", line=draft.line)
                 )
             category = None
         if current is None:
-            out.issues.append(DocIssue("D006", f"项目 {name} 之前没有单位行", draft.line))
+            out.issues.append(doc_issue("D006", draft.line, project=name))
         indicator_text = clean_cell(cells.get("indicators", ""))
         indicators: tuple[Indicator, ...] = ()
         if indicator_text and parse_cell is not None:
             indicators, notes = parse_cell(cells.get("indicators", ""))
-            out.issues.extend(DocIssue("D007", f"{name}：{n}", draft.line) for n in notes)
+            out.issues.extend(cell_issue(name, n, draft.line) for n in notes)
         out.projects.append(
             Project(
                 unit=current.name if current else "",
