@@ -199,8 +199,11 @@ def test_project_page_shows_the_8_indicators_with_both_targets(server: Server) -
     assert groups == ["output", "effect", "satisfaction", "cost"]
     assert "12,000.00" in doc.get_element_by_id("amounts").text_content()
     assert "通过实施2026年度广州12345热线平台运营项目" in doc.xpath("string(//p[@class='goal'])")
-    sources = doc.get_element_by_id("sources").text_content()
-    assert "002_6706784a82fb7692.txt" in sources and "13" in sources
+    sources = doc.get_element_by_id("sources")
+    # the document by its title (department, year, kind as stored); its file name on hover
+    assert "广州市政务服务和数据管理局 2026年项目支出绩效目标表" in sources.text_content()
+    assert "13" in sources.text_content() and ".txt" not in sources.text_content()
+    assert "002_6706784a82fb7692.txt" in sources.xpath(".//a[@class='doc-title']/@title")
     # the findings on the project, its indicators and their targets (indicator 8: a rate
     # without %), counted independently through the protocol endpoint
     findings = doc.xpath("//table[@id='findings']//tr[@data-severity]")

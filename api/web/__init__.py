@@ -1,9 +1,10 @@
 """Server-rendered pages for auditors (Chinese by default, ``?lang=en`` for English).
 
 ``/`` overview · ``/audit`` (+ ``/audit.csv``, ``/audit.xlsx``) · ``/projects/{year}/{id}`` ·
-``/units`` · ``/units/{id}`` · ``/findings`` · ``/sparql-ui`` · ``/upload``; static files
-(CSS, a little plain JavaScript) under ``/static``. The pages read through the same worker
-pool, queries and limits as the REST API (:mod:`api.rest`) and the SPARQL endpoint.
+``/units`` · ``/units/{id}`` · ``/findings`` (+ ``/findings.csv``, ``/findings.xlsx``) ·
+``/sparql-ui`` · ``/upload``; static files (CSS, a little plain JavaScript) under ``/static``.
+The pages read through the same worker pool, queries and limits as the REST API
+(:mod:`api.rest`) and the SPARQL endpoint.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.staticfiles import StaticFiles
 
-from jixiao.api.web import pages, tools
+from jixiao.api.web import findings_export, pages, tools
 
 
 def build_router() -> APIRouter:
     router = APIRouter(include_in_schema=False)
     router.include_router(pages.build_router())
+    router.include_router(findings_export.build_router())
     router.include_router(tools.build_router())
     return router
 

@@ -166,11 +166,11 @@ SELECT DISTINCT ?prop ?value WHERE {
 """
 _GOALS = "SELECT DISTINCT ?goal WHERE { {values} ?p jx:goalText ?goal }"
 _SOURCES = """
-SELECT ?doc (MIN(?f) AS ?file) (MIN(?k) AS ?kind) (MIN(?y) AS ?year)
+SELECT ?doc (MIN(?f) AS ?file) (MIN(?k) AS ?kind) (MIN(?y) AS ?year) (MIN(?dn) AS ?department)
        (GROUP_CONCAT(DISTINCT STR(?l); separator=", ") AS ?lines) WHERE {
   {values} GRAPH ?doc { ?p prov:wasDerivedFrom ?doc . OPTIONAL { ?p jx:sourceLine ?l } }
   OPTIONAL { ?doc dcterms:source ?f } OPTIONAL { ?doc jx:documentKind ?k }
-  OPTIONAL { ?doc jx:fiscalYear ?y }
+  OPTIONAL { ?doc jx:fiscalYear ?y } OPTIONAL { ?doc jx:organization/skos:prefLabel ?dn }
 } GROUP BY ?doc ORDER BY ?file
 """
 _OTHER_YEARS = """

@@ -1,9 +1,11 @@
-"""The audit table as CSV (UTF-8 with a byte-order mark, so Excel reads the Chinese) and XLSX."""
+"""Tables as CSV (UTF-8 with a byte-order mark, so Excel reads the Chinese) and XLSX: the audit
+table here, the findings in :mod:`api.web.findings_export`; both neutralise formulas."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from jixiao.api.web import i18n
@@ -47,15 +49,37 @@ def _cell(value: Any) -> Any:
 
 
 def to_csv(rows: list[dict[str, Any]], lang: str) -> bytes:
+    return csv_bytes(headers(lang), table(rows, lang))
+
+
+def csv_bytes(header: list[str], lines: Iterable[list[Any]]) -> bytes:
+    """A CSV table, UTF-8 with a byte-order mark, every cell neutralised (:func:`_cell`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers(lang))
-    for line in table(rows, lang):
+    writer.writerow(header)
+    for line in lines:
         writer.writerow(["" if v is None else _cell(v) for v in line])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def to_xlsx(rows: list[dict[str, Any]], lang: str, sheet: str = "audit") -> bytes:
+    widths = {"project": 48, "unit": 30, "id": 60}
+    return xlsx_bytes(
+        headers(lang), table(rows, lang), sheet,
+        widths=[widths.get(name, 12) for name in COLUMNS],
+        money=[COLUMNS.index("amount")],
+    )  # fmt: skip
+
+
+def xlsx_bytes(
+    header: list[str],
+    lines: Iterable[list[Any]],
+    sheet: str,
+    widths: Sequence[int],
+    money: Sequence[int] = (),
+) -> bytes:
+    """A one-sheet workbook: bold frozen header with filters, ``widths`` per column,
+    ``money`` columns (0-based) as #,##0.00; text is never taken for a formula."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -63,21 +87,20 @@ def to_xlsx(rows: list[dict[str, Any]], lang: str, sheet: str = "audit") -> byte
     book = Workbook()
     ws = book.active
     ws.title = sheet
-    ws.append(headers(lang))
+    ws.append(header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for line in table(rows, lang):
+    for line in lines:
         ws.append(line)
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"  # text, never a formula
-    amount = COLUMNS.index("amount") + 1
-    for (cell,) in ws.iter_rows(min_row=2, min_col=amount, max_col=amount):
-        cell.number_format = "#,##0.00"
-    widths = {"project": 48, "unit": 30, "id": 60}
-    for i, name in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = widths.get(name, 12)
+    for column in money:
+        for (cell,) in ws.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
+            cell.number_format = "#,##0.00"
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     buffer = io.BytesIO()

@@ -77,7 +77,12 @@ SELECT ?f (MIN(?pr) AS ?project) (MIN(?pn) AS ?project_name) (MIN(?py) AS ?year)
 } GROUP BY ?f
 """
 _OF_VALUE = "SELECT ?v (MIN(?t) AS ?text) WHERE { @KEYS@ ?v jx:rawText ?t } GROUP BY ?v"
-_OF_DOCUMENT = "SELECT ?d (MIN(?n) AS ?name) WHERE { @KEYS@ ?d dcterms:source ?n } GROUP BY ?d"
+_OF_DOCUMENT = """
+SELECT ?d (MIN(?n) AS ?name) (MIN(?k) AS ?kind) (MIN(?y) AS ?year) (MIN(?dn) AS ?department)
+WHERE { @KEYS@ ?d dcterms:source ?n . OPTIONAL { ?d jx:documentKind ?k }
+        OPTIONAL { ?d jx:fiscalYear ?y } OPTIONAL { ?d jx:organization/skos:prefLabel ?dn } }
+GROUP BY ?d
+"""
 _LINE = """
 SELECT ?d ?f (MIN(?own) AS ?line) (MIN(?its) AS ?indicator_line) WHERE {
   { @KEYS@ GRAPH ?d { ?f jx:sourceLine ?own } }
@@ -214,7 +219,10 @@ def _add_details(request: Request, rows: list[dict[str, Any]]) -> None:
         for key in ("project", "project_name", "year", "indicator", "indicator_name"):
             row[key] = details.get(key)
         row["value"] = texts.get((row["value"],), {}).get("text", row["value"])
-        row["document_name"] = names.get((d,), {}).get("name")
+        source = names.get((d,), {})
+        row["document_name"] = source.get("name")
+        for key in ("kind", "year", "department"):
+            row["document_" + key] = source.get(key)
         line = lines.get((d, f), {})
         row["line"] = line["line"] if line.get("line") is not None else line.get("indicator_line")
 

@@ -241,9 +241,42 @@ def category_label(key: str | None, lang: str) -> str:
     return text(lang, "uncategorised")
 
 
+_COMPONENT_WORDS = {"Or": ("或", "or"), "And": ("与", "and"), "Not": ("非", "not"),
+                    "Xone": ("恰一", "exactly one"), "Node": ("节点", "node"),
+                    "Property": ("属性", "property")}  # fmt: skip
+
+
 def shape_label(key: str, lang: str) -> str:
-    """``RateUnitShape``; an anonymous shape by its constraint: ``sh:or (anonymous shape)``."""
+    """A rule's name in ``lang``: the shape's label from ``ontology/shapes`` (``RateUnitShape``
+    → 比率指标的计量单位); an anonymous shape by its constraint (匿名规则（或条件）); an unknown
+    shape by its key."""
     if key.startswith("anon:"):
         name = key[5:].removesuffix("ConstraintComponent")
-        return f"sh:{name[:1].lower()}{name[1:]} ({text(lang, 'shape.anonymous')})"
-    return key
+        zh, en = _COMPONENT_WORDS.get(name, (f"sh:{name[:1].lower()}{name[1:]}",) * 2)
+        if lang == "en":
+            return f"{text(lang, 'shape.anonymous')} ({en})"
+        return f"{text(lang, 'shape.anonymous')}（{zh}条件）"
+    from jixiao.graph.shape_labels import shape_labels
+
+    names = shape_labels().get(key if key.startswith(("http://", "https://")) else JX + key, {})
+    return names.get(lang) or names.get("zh") or key
+
+
+KIND_WORDS = {
+    "部门预算": ("部门预算", "department budget"),
+    "项目支出绩效目标表": ("项目支出绩效目标表", "project performance targets"),
+}
+
+
+def document_title(
+    department: str | None, year: object, kind: str | None, file: str | None, lang: str
+) -> str:
+    """A source document as people name it: ``广州市…局 2026年部门预算`` (English:
+    ``广州市…局, department budget 2026``), from what the store holds about it; its file
+    name when it holds nothing more."""
+    if not (department or kind):
+        return file or ""
+    what = word(KIND_WORDS.get(kind or "", (kind or "", kind or "")), lang)
+    if lang == "en":
+        return ", ".join(x for x in (department, f"{what} {year or ''}".strip()) if x)
+    return " ".join(x for x in (department, f"{year}年{what}" if year else what) if x)

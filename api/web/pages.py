@@ -88,6 +88,17 @@ def audit_query(params: QueryParams) -> data.ProjectQuery:
     )
 
 
+def findings_query(params: QueryParams) -> FindingQuery:
+    """``severity`` and ``shape`` of ``/findings`` (and its CSV/XLSX downloads)."""
+    q = FindingQuery(
+        severity=param_choice(params, "severity", i18n.SEVERITIES),
+        shape=param_text(params, "shape", 200),
+    )
+    if q.shape and not re.fullmatch(r"(anon:)?\w+|https?://\S+", q.shape):
+        raise BadParam("shape")
+    return q
+
+
 def audit_params(q: data.ProjectQuery) -> dict[str, Any]:
     """The query as URL parameters (the default mode left out)."""
     return {
@@ -232,12 +243,7 @@ def build_router() -> APIRouter:
     @guarded
     def findings(request: Request) -> Response:
         params = request.query_params
-        q = FindingQuery(
-            severity=param_choice(params, "severity", i18n.SEVERITIES),
-            shape=param_text(params, "shape", 200),
-        )
-        if q.shape and not re.fullmatch(r"(anon:)?\w+|https?://\S+", q.shape):
-            raise BadParam("shape")
+        q = findings_query(params)
         page = param_page(params)
         by_severity = finding_counts(request, q)
         total = sum(by_severity.values())

@@ -114,6 +114,7 @@ def render(
         category_label=partial(i18n.category_label, lang=lang),
         severities=i18n.SEVERITIES,
         shape_label=partial(i18n.shape_label, lang=lang),
+        doc_title=partial(i18n.document_title, lang=lang),
         number=number,
         plain=plain,
         percent=percent,
