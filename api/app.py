@@ -20,7 +20,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from jixiao.api import rest, sparql, web
+from jixiao.api import docs, rest, sparql, web
 from jixiao.api.cache import AnswerCache
 from jixiao.api.settings import Settings, from_env
 from jixiao.api.workers import Checkpoints, QueryError, QueryPool
@@ -115,6 +115,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Budget performance-indicator knowledge graph: SPARQL 1.1 endpoint and REST API",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # /docs with packaged assets: api/docs.py; no /redoc (CDN logo)
+        redoc_url=None,
     )
     app.add_middleware(
         CORSMiddleware,
@@ -128,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(rest.build_router())
     app.include_router(web.build_router())
     app.mount("/static", web.static_files(), name="static")
+    docs.install(app)
     return app
 
 

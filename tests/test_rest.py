@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -227,6 +228,19 @@ def test_openapi_and_docs(server: Server) -> None:
         assert path in schema["paths"], path
     assert get(server, "/docs").status_code == 200
     assert_error(get(server, "/no/such/route"), 404)
+
+
+def test_api_docs_need_no_internet(server: Server) -> None:
+    """The docs page names no other host: its script and styles are served here."""
+    page = get(server, "/docs")
+    assert page.status_code == 200
+    assert not re.findall(r"(?:src|href|url)\s*[=:]\s*['\"]?(?:https?:)?//", page.text), page.text
+    assets = re.findall(r"['\"](/docs-assets/[\w.\-]+)['\"]", page.text)
+    assert len(assets) >= 2
+    for asset in assets:
+        response = get(server, asset)
+        assert response.status_code == 200 and len(response.content) > 1000, asset
+    assert get(server, "/redoc").status_code == 404  # it would fetch its logo from a CDN
 
 
 def test_every_setting_is_documented() -> None:

@@ -208,3 +208,33 @@ def test_pages_work_without_javascript(server: Server, browser: sync_api.Browser
         shot(page, "sparql-without-js")
     finally:
         context.close()
+
+
+def test_api_docs_render_with_the_network_off(server: Server, browser: sync_api.Browser) -> None:
+    """/docs draws the operations from assets this server serves: every request that would
+    leave the machine is refused (and recorded), as on a machine without internet."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    refused: list[str] = []
+
+    def only_loopback(route: sync_api.Route) -> None:
+        if re.match(r"https?://127\.0\.0\.1[:/]", route.request.url):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    context.route("**/*", only_loopback)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(server.base + "/docs")
+        summary = page.locator(".opblock-summary-description", has_text="Validation findings")
+        summary.first.wait_for(timeout=30_000)
+        paths = page.locator(".opblock-summary-path").all_inner_texts()
+        assert "/api/projects" in " ".join(paths) and "/sparql" in " ".join(paths)
+        shot(page, "api-docs-offline")
+    finally:
+        context.close()
+    assert not refused, refused
+    assert not errors, errors
