@@ -337,6 +337,11 @@ def parse_indicators(text: str) -> ParseResult:
         result = parse_inline(text, canon=canon, scan=scan)
         if result.indicators:
             return result
+    from jixiao.extract.text_grids import read_text
+
+    reading = read_text(text)
+    if reading.indicators:
+        return ParseResult(tuple(reading.indicators), tuple(reading.issues))
     try:
         from jixiao.extract.table import parse_table
     except ImportError:  # pragma: no cover - table layouts ship with the package

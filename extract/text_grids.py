@@ -1,0 +1,243 @@
+"""Text → rows of cells for the grid reader: the text layouts of indicator tables.
+
+A table printed as text comes in one of these layouts (all seen on real pages):
+
+* one row per line, cells separated by tabs, ``|`` (``| a | b |``) or spaces;
+* one cell per line (web pages and document-sharing sites): nothing marks where a
+  row ends, and cells covered by a merged cell are not printed;
+* cells glued with no separator at all (read by :mod:`extract.flattened`).
+
+:func:`read_text` finds each indicator header (a line whose cells are header words, or a
+run of one-cell lines that are), turns the lines after it into rows and hands them to
+:func:`extract.grid_reader.read_table`. Rows of one-cell lines are rebuilt by
+:func:`segment`: the most likely sequence of columns, cell by cell, where a cell that
+does not move right starts a new row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from jixiao.extract.columns import CARRIED, cell_role, combine, valid
+from jixiao.extract.grid_reader import Reading, fit, is_footer, read_table, skip_cost
+from jixiao.extract.normalize import strip_tags, unescape_html
+
+_SPACES_RE = re.compile(r"[ \u3000\u00a0]+")
+# A line that ends a table: the next form's fields or title.
+_FORM_RE = re.compile(
+    r"^(?:项目名称|项目支出名称|专项名称|主管部门|实施单位|资金情况|项目资金|年度资金总额|总体目标|"
+    r"年度总体目标|部门名称|单位名称|填报单位|附件|附表|注[:：])|绩效(?:目标|自评)\S{0,6}表\s*$|^[(（]\s*\d{4}\s*年度?\s*[)）]$"
+)
+
+
+def _clean(text: str) -> str:
+    if "<" in text or "&" in text:
+        text = strip_tags(unescape_html(text))
+    return text.strip()
+
+
+def split_line(line: str) -> tuple[str, list[str]]:
+    """(separator, cells) of one printed line: ``tab``, ``pipe``, ``space`` or ``none``."""
+    if "\t" in line:
+        return "tab", [_clean(c) for c in line.split("\t")]
+    if "|" in line:
+        cells = [_clean(c) for c in line.strip().split("|")]
+        if cells and not cells[0]:
+            cells = cells[1:]
+        while cells and not cells[-1]:
+            cells.pop()
+        return "pipe", cells
+    stripped = line.strip()
+    if _SPACES_RE.search(stripped):
+        return "space", [_clean(c) for c in _SPACES_RE.split(stripped) if c.strip()]
+    return "none", [_clean(stripped)]
+
+
+_SPANS = {
+    "section": frozenset({"l1", "l2", "name", "index"}),
+    "period": frozenset({"comparator", "target", "unit"}),
+    "annual": frozenset({"comparator", "target", "unit"}),
+    "target": frozenset({"comparator", "target", "unit"}),
+}
+
+
+def stack(upper: Sequence[str], lower: Sequence[str]) -> list[str | None] | None:
+    """Roles of a two-line header printed without its merged cells: the upper line's
+    group cells (绩效指标, 年度指标值) stand over runs of lower cells, its other cells
+    (实际完成值, 分值, 得分 …) span both lines. None when they do not fit together."""
+    roles: list[str | None] = []
+    li = 0
+    lower_roles = [cell_role(c) for c in lower]
+    for cell in upper:
+        role = cell_role(cell)
+        span = _SPANS.get(role or "")
+        if span and li < len(lower) and lower_roles[li] in span:
+            while li < len(lower) and lower_roles[li] in span:
+                inner = lower_roles[li]
+                grouped = role in ("period", "annual") and inner in ("comparator", "target", "unit")
+                roles.append(f"{role}.{inner}" if grouped else inner)
+                li += 1
+        else:
+            roles.append(role)
+    if li == 0:
+        return None
+    roles.extend(lower_roles[li:])
+    return roles if valid(roles) else None
+
+
+def _header_roles(cells: Sequence[str], above: Sequence[str] = ()) -> list[str | None] | None:
+    """Roles of a one-line header (None: not a header line); ``above``: the line before."""
+    printed = [c for c in cells if c]
+    if len(printed) < 3:
+        return None
+    if above and sum(1 for c in above if c and cell_role(c)) >= 2:
+        stacked = stack([c for c in above if c], printed)
+        if stacked is not None:
+            return stacked
+    roles = combine([list(cells)], len(cells))
+    named = sum(1 for c in printed if cell_role(c) is not None)
+    if named < 0.6 * len(printed) or not valid(roles):
+        return None
+    return roles
+
+
+def segment(cells: Sequence[str], roles: Sequence[str | None]) -> list[list[str]]:
+    """Rows rebuilt from a stream of cells with no row marks (one cell per line)."""
+    w, n = len(roles), len(cells)
+    if not n:
+        return []
+    skips = [skip_cost(roles, j) for j in range(w)]
+    prefix = [0.0]
+    for s in skips:
+        prefix.append(prefix[-1] + s)
+
+    def between(a: int, b: int) -> float:  # cost of skipping columns a..b-1
+        return prefix[b] - prefix[a] if b > a else 0.0
+
+    neg = float("-inf")
+    score = [[neg] * w for _ in range(n)]
+    back = [[-1] * w for _ in range(n)]
+    for j in range(w):
+        score[0][j] = -between(0, j) + fit(roles[j], cells[0])
+    for i in range(1, n):
+        fits = [fit(roles[j], cells[i]) for j in range(w)]
+        for j in range(w):
+            best, arg = neg, -1
+            for p in range(w):
+                if score[i - 1][p] == neg:
+                    continue
+                if j > p:
+                    s = score[i - 1][p] - between(p + 1, j)
+                else:
+                    s = score[i - 1][p] - between(p + 1, w) - between(0, j) - 0.3
+                if s > best:
+                    best, arg = s, p
+            score[i][j] = best + fits[j]
+            back[i][j] = arg
+    last = max(range(w), key=lambda j: score[n - 1][j] - between(j + 1, w))
+    path = [last]
+    for i in range(n - 1, 0, -1):
+        path.append(back[i][path[-1]])
+    path.reverse()
+    rows: list[list[str]] = []
+    previous = w
+    for cell, j in zip(cells, path, strict=True):
+        if j <= previous and (not rows or j <= previous):
+            if not rows or j <= previous:
+                rows.append([""] * w)
+        rows[-1][j] = cell
+        previous = j
+    return rows
+
+
+def _line_header(
+    lines: Sequence[tuple[int, str]], k: int
+) -> tuple[int, list[str | None]] | None:
+    """A header printed one cell per line from line ``k``: (lines used, roles)."""
+    cells: list[str] = []
+    for _, text in lines[k : k + 16]:
+        sep, parts = split_line(text)
+        if len(parts) != 1 or cell_role(parts[0]) is None:
+            break
+        cells.append(parts[0])
+    while len(cells) >= 3:
+        roles = combine([cells], len(cells))
+        if valid(roles) and roles[-1] not in CARRIED:
+            return len(cells), roles
+        cells.pop()
+    return None
+
+
+def read_text(text: str) -> Reading:
+    """Every separated or one-cell-per-line indicator table in ``text``."""
+    lines = [(n, ln) for n, ln in enumerate(text.splitlines(), start=1) if ln.strip()]
+    reading = Reading()
+    k = 0
+    while k < len(lines):
+        sep, cells = split_line(lines[k][1])
+        above = split_line(lines[k - 1][1])[1] if k else []
+        roles = _header_roles(cells, above) if sep != "none" else None
+        if roles is not None:
+            k = _read_rows(lines, k + 1, roles, reading)
+            continue
+        found = _line_header(lines, k) if sep == "none" else None
+        if found is not None:
+            used, roles = found
+            k = _read_stream(lines, k + used, roles, reading)
+            continue
+        k += 1
+    return reading
+
+
+def _ends_table(cells: Sequence[str]) -> bool:
+    first = next((c for c in cells if c), "")
+    return bool(_FORM_RE.search(first.replace(" ", ""))) or (
+        is_footer(cells) and len([c for c in cells if c]) <= 2
+    )
+
+
+def _read_rows(
+    lines: Sequence[tuple[int, str]], k: int, roles: list[str | None], reading: Reading
+) -> int:
+    rows: list[list[str]] = []
+    ats: list[str] = []
+    while k < len(lines):
+        number, line = lines[k]
+        sep, cells = split_line(line)
+        if sep != "none" and _header_roles(cells) is not None:
+            if combine([cells], len(cells)) != roles and _header_roles(cells) != roles:
+                break
+            k += 1
+            continue
+        if _ends_table(cells):
+            break
+        rows.append(cells)
+        ats.append(f"row {number}")
+        k += 1
+    read_table(rows, roles, ats, reading)
+    return k
+
+
+def _read_stream(
+    lines: Sequence[tuple[int, str]], k: int, roles: list[str | None], reading: Reading
+) -> int:
+    cells: list[str] = []
+    first_line = lines[k][0] if k < len(lines) else 0
+    while k < len(lines):
+        sep, parts = split_line(lines[k][1])
+        cell = " ".join(p for p in parts if p) if sep in ("space", "none") else ""
+        if sep == "pipe" and len(parts) <= 1:
+            cell = parts[0] if parts else ""
+        elif sep not in ("space", "none"):
+            break
+        if not cell:
+            k += 1
+            continue
+        if _ends_table([cell]) or _line_header(lines, k) is not None:
+            break
+        cells.append(cell)
+        k += 1
+    rows = segment(cells, roles)
+    read_table(rows, roles, [f"line {first_line}"] * len(rows), reading)
+    return k
