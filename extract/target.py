@@ -122,7 +122,7 @@ _CLASSIFIED_RE = re.compile(
 # Characters that :func:`canonical` may change (entities start with &, tags with <, the rest
 # are mapped one by one). Text without any of them is already canonical; a test checks this.
 _NEEDS_CANONICAL = re.compile(
-    "[&<;:(),!?\r\uff01-\uff5e\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff≧≦⩾⩽﹤﹥﹦〜∶﹔﹕]"
+    "[&<;:(),!?\r\uff01-\uff5e\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff≧≦⩾⩽﹤﹥﹦═〜∶﹔﹕]"
 )
 _QUALIFIER_STRIP = " \t\n：:，,、；;"
 
