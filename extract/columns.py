@@ -29,9 +29,17 @@ _DATA_RE = re.compile(r"\d|[≥≤<>=＞＜＝≧≦]")
 Rule = tuple[str, str, str]
 
 
+_PINYIN_RE = re.compile(r"\([a-zA-Z\u00c0-\u01dc\u0300-\u036f]{1,8}\)")
+
+
+def unglossed(text: str) -> str:
+    """Text without pinyin glosses that mirror sites print after characters (``產(chǎn)``)."""
+    return _PINYIN_RE.sub("", text) if "(" in text else text
+
+
 def header_key(cell: str) -> str:
     """A header cell in the lexicon's spelling: simplified, no notes or spaces, 目标 → 指标."""
-    text = to_simplified(canonical(cell)).translate(_EXTRA_TRAD)
+    text = to_simplified(canonical(unglossed(cell))).translate(_EXTRA_TRAD)
     stripped = _BRACKETS_RE.sub("", text)
     text = stripped if _NOISE_RE.sub("", stripped) else text
     return _NOISE_RE.sub("", text).replace("目标", "指标")
@@ -94,7 +102,7 @@ def _row_roles(cells: Sequence[str | None]) -> list[str | None] | None:
 
 def is_framework_label(cell: str) -> bool:
     """A level-1 or level-2 label of the framework (产出指标, 数量指标, 社会效益 …)."""
-    text = label_text(cell)
+    text = unglossed(label_text(cell))
     return bool(text) and lexicon.lookup(text) is not None
 
 
@@ -112,7 +120,7 @@ def label_text(cell: str) -> str:
 def split_code(label: str) -> tuple[str, str | None]:
     """``1-产出指标`` → (``产出指标``, ``1``)."""
     m = _LABEL_CODE_RE.match(label)
-    if m and lexicon.lookup(label[m.end() :]) is not None:
+    if m and lexicon.lookup(unglossed(label[m.end() :])) is not None:
         return label[m.end() :].strip(), m.group(1)
     return label, None
 
@@ -138,7 +146,27 @@ def combine(header: Sequence[Sequence[str | None]], width: int) -> list[str | No
         if groups and role in ("comparator", "target", "unit"):
             role = f"{groups[-1]}.{role}"
         out.append(role)
-    return out
+    return complete(out, header[-1])
+
+
+def complete(roles: list[str | None], cells: Sequence[str | None] = ()) -> list[str | None]:
+    """Fill in what a header implies but does not name: with no name column, the last
+    side label before the values (``绩效指标 | 指标 | 指标值``) is the name; with no value
+    column, the first unnamed printed column after the name (one per place) is the target."""
+    roles = list(roles)
+    values = [j for j, r in enumerate(roles) if r and r.split(".")[-1] in VALUE_ROLES]
+    if "name" not in roles:
+        first_value = values[0] if values else len(roles)
+        sides = [j for j, r in enumerate(roles[:first_value]) if r == "section"]
+        if sides and (len(sides) > 1 or "l2" not in roles):
+            roles[sides[-1]] = "name"
+    if not values and "name" in roles:
+        after = roles.index("name")
+        for j in range(after + 1, len(roles)):
+            if roles[j] is None and j < len(cells) and cells[j]:
+                roles[j] = "target"
+                break
+    return roles
 
 
 def valid(roles: Sequence[str | None]) -> bool:

@@ -28,6 +28,7 @@ from jixiao.extract.columns import (
     CARRIED,
     cell_role,
     find_header,
+    unglossed,
     is_framework_label,
     label_text,
     split_code,
@@ -51,6 +52,7 @@ _FOOTERS = (
     "项目负责人", "财务负责人", "财政部门", "审核意见", "偏差大", "备注", "填报人", "联系电话",
 )  # fmt: skip
 _DIRECTION_WORDS = ("正向", "反向", "越大越好", "越小越好", "中性")
+_NOTE_RE = re.compile(r"[（(][^（()）]*[)）]")
 _MULTI = frozenset({"name", "explanation", "goal", "reason"})
 
 
@@ -65,15 +67,18 @@ def fit(role: str | None, text: str) -> float:
         return 0.0 if role not in ("name", "l1", "l2") else -0.5
     base = role.split(".")[-1] if role else None
     label = is_framework_label(text)
+    if _PLACEHOLDER_NAME_RE.match(text) and not text.startswith("指标"):
+        return -2.0 if base in ("l1", "l2", "target", "annual", "period") else 0.0
     if base == "l1" or base == "l2":
         if label:
             level = 1 if base == "l1" else 2
-            return 3.0 if lexicon.lookup(label_text(text), level) is not None else 1.0
-        if len(text) <= 10 and text.endswith(("指标", "目标")):
+            return 3.0 if lexicon.lookup(unglossed(label_text(text)), level) is not None else 1.0
+        bare = _NOTE_RE.sub("", unglossed(text))
+        if len(bare) <= 10 and bare.endswith(("指标", "目标")):
             return 2.0
-        if len(text) <= 12 and ("指标" in text or "目标" in text) and not re.search(r"\d", text):
+        if len(bare) <= 12 and ("指标" in bare or "目标" in bare) and not re.search(r"\d", bare):
             return 1.5
-        return 0.5 if len(text) <= 4 and not re.search(r"\d", text) else -2.0
+        return 0.0 if len(bare) <= 4 and not re.search(r"\d", bare) else -2.0
     if label:
         return -3.0
     if base == "section":
@@ -106,6 +111,8 @@ def fit(role: str | None, text: str) -> float:
         if target.number is not None and target.qualifier is None and len(text) <= 10:
             return -1.0
         return 1.0
+    if base in ("explanation", "reason"):
+        return 0.3 if len(text) > 12 else 0.1
     return 0.1
 
 
@@ -138,7 +145,14 @@ def align(cells: Sequence[str], roles: Sequence[str | None]) -> list[str]:
     for i in range(n + 1):
         for j in range(w + 1):
             here = best[i][j]
-            if here == neg or j == w:
+            if here == neg:
+                continue
+            if i < n:  # a side label printed in a row of its own column group (绩效指标)
+                drop = 0.0 if cell_role(cells[i]) == "section" else 4.0
+                if here - drop > best[i + 1][j]:
+                    best[i + 1][j] = here - drop
+                    back[(i + 1, j)] = (i, j)
+            if j == w:
                 continue
             if here - skip_cost(roles, j) > best[i][j + 1]:
                 best[i][j + 1] = here - skip_cost(roles, j)
@@ -153,11 +167,11 @@ def align(cells: Sequence[str], roles: Sequence[str | None]) -> list[str]:
                     back[(i + t, j + 1)] = (i, j)
     out = [""] * w
     i, j = n, w
-    if best[n][w] == neg:  # more cells than columns and nothing absorbs them
+    if best[n][w] == neg:  # pragma: no cover - dropping cells always leaves a way
         return list(cells[:w])
     while (i, j) != (0, 0):
         pi, pj = back[(i, j)]
-        if pi < i:
+        if pi < i and pj < j:
             out[pj] = " ".join(cells[pi:i])
         i, j = pi, pj
     return out

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from jixiao.extract.normalize import canonical
+from jixiao.extract.numerals import digits_for_numeral
 from jixiao.extract.records import Target
 from jixiao.extract.units import analyse_unit, leading_unit
 
@@ -99,7 +100,7 @@ _RUN_RE = re.compile(rf"%|‰|℃|[{_UNIT_CLASS}]*")
 # Where a run of unit-like characters stops being a unit: a comparator word, a conjunction or
 # particle, or CJK prose after a Latin unit (``50G内存``).
 _CUT_RE = re.compile(
-    r"[以及或之的和与并且至到]|(?<=[天日时钟秒周月年])内|(?<=[A-Za-z])[\u3400-\u4dbf\u4e00-\u9fff]"
+    r"[以及或之的和与并且至到]|(?<=[天日时钟秒周月年])[内前]|(?<=[A-Za-z])[\u3400-\u4dbf\u4e00-\u9fff]"
 )
 _SUFFIX_RE = re.compile(rf"\s*({_alternation(_SUFFIX_WORDS)})(?:[（(](不?含)[)）])?")
 _RANGE_RE = re.compile(
@@ -124,6 +125,12 @@ _CLASSIFIED_RE = re.compile(
 _NEEDS_CANONICAL = re.compile(
     "[&<;:(),!?\r\uff01-\uff5e\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff≧≦⩾⩽﹤﹥﹦═〜∶﹔﹕]"
 )
+_PERCENT_WORDS = frozenset({"百分比", "百分率", "百分之"})
+# A date or a date range (2023.07-2024.01, 2021年1月-12月, 12月底到位): no number to compare.
+_DATE_RE = re.compile(
+    r"\s*(?:(?:19|20)\d\d\s*(?:[年./-]\s*\d|年?\s*[-~至到]|年\S)|\d{1,2}\s*月(?:底|末|初|中旬|上旬|下旬))"
+)
+_HAS_DIGIT_RE = re.compile(r"[0-9]")
 _QUALIFIER_STRIP = " \t\n：:，,、；;"
 
 
@@ -187,6 +194,8 @@ def _build(
                 printed_scale, printed_base = analyse_unit(printed)
                 if printed_scale == 1:
                     base_unit = printed_base
+    if unit in _PERCENT_WORDS:
+        unit, scale, base_unit = "%", 1, "%"
     upper = _decimal(upper_text) if upper_text is not None else None
     # Positional for speed (the frozen dataclass __init__ is the dominant cost), in Target's
     # field order: raw, comparator, number, upper, unit, scale, base_unit, value, qualifier.
@@ -310,6 +319,12 @@ def parse_target(text: str) -> Target:
         text = "" if text is None else str(text)
     raw = text.strip()
     norm = canonical(raw).strip() if _NEEDS_CANONICAL.search(raw) else raw
+    if _DATE_RE.match(norm):
+        return Target(raw, qualitative=True)
+    if not _HAS_DIGIT_RE.search(norm):
+        converted = digits_for_numeral(norm)
+        if converted is not None:
+            return parse_target(converted)._replace(raw=raw)
     fast = _FAST_RE.fullmatch(norm)
     if fast:
         qualifier, symbol, number, unit = fast.groups()

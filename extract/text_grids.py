@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from jixiao.extract.columns import CARRIED, cell_role, combine, valid
+from jixiao.extract.columns import CARRIED, cell_role, combine, complete, valid
 from jixiao.extract.grid_reader import Reading, fit, is_footer, read_table, skip_cost
 from jixiao.extract.normalize import strip_tags, unescape_html
 
@@ -83,6 +83,7 @@ def stack(upper: Sequence[str], lower: Sequence[str]) -> list[str | None] | None
     if li == 0:
         return None
     roles.extend(lower_roles[li:])
+    roles = complete(roles)
     return roles if valid(roles) else None
 
 
@@ -130,7 +131,7 @@ def segment(cells: Sequence[str], roles: Sequence[str | None]) -> list[list[str]
                 if j > p:
                     s = score[i - 1][p] - between(p + 1, j)
                 else:
-                    s = score[i - 1][p] - between(p + 1, w) - between(0, j) - 0.3
+                    s = score[i - 1][p] - between(p + 1, w) - between(0, j) - 0.6
                 if s > best:
                     best, arg = s, p
             score[i][j] = best + fits[j]
@@ -162,7 +163,7 @@ def _line_header(
             break
         cells.append(parts[0])
     while len(cells) >= 3:
-        roles = combine([cells], len(cells))
+        roles = combine([list(cells)], len(cells))
         if valid(roles) and roles[-1] not in CARRIED:
             return len(cells), roles
         cells.pop()
