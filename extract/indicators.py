@@ -346,6 +346,11 @@ def parse_indicators(text: str) -> ParseResult:
         from jixiao.extract.table import parse_table
     except ImportError:  # pragma: no cover - table layouts ship with the package
         parse_table = None
+    from jixiao.extract.prose import read_prose
+
+    prose = read_prose(text)
+    if prose.indicators:
+        return ParseResult(tuple(prose.indicators), tuple(prose.issues))
     if parse_table is not None:
         table = parse_table(text)
         if table is not None and table.indicators:

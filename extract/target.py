@@ -128,7 +128,8 @@ _NEEDS_CANONICAL = re.compile(
 _PERCENT_WORDS = frozenset({"百分比", "百分率", "百分之"})
 # A date or a date range (2023.07-2024.01, 2021年1月-12月, 12月底到位): no number to compare.
 _DATE_RE = re.compile(
-    r"\s*(?:(?:19|20)\d\d\s*(?:[年./-]\s*\d|年?\s*[-~至到]|年\S)|\d{1,2}\s*月(?:底|末|初|中旬|上旬|下旬))"
+    r"\s*(?:(?:19|20)\d\d\s*(?:[./-]\s*\d|年\s*\d{1,2}\s*月|年?\s*[-~至到]\s*(?:19|20)\d\d)"
+    r"|\d{1,2}\s*月(?:底|末|初|中旬|上旬|下旬))"
 )
 _HAS_DIGIT_RE = re.compile(r"[0-9]")
 _QUALIFIER_STRIP = " \t\n：:，,、；;"
@@ -264,6 +265,12 @@ def _no_number(raw: str, text: str) -> Target:
 
 def _parse_general(raw: str, text: str) -> Target:
     """Every shape the fast path does not handle."""
+    if _DATE_RE.match(text):
+        return Target(raw, qualitative=True)
+    if not _HAS_DIGIT_RE.search(text):
+        converted = digits_for_numeral(text)
+        if converted is not None:
+            return parse_target(converted)._replace(raw=raw)
     if _PLACEHOLDER_RE.fullmatch(text):
         return Target(raw, placeholder=True)
     if _CLASSIFIED_RE.fullmatch(text):
@@ -319,14 +326,8 @@ def parse_target(text: str) -> Target:
         text = "" if text is None else str(text)
     raw = text.strip()
     norm = canonical(raw).strip() if _NEEDS_CANONICAL.search(raw) else raw
-    if _DATE_RE.match(norm):
-        return Target(raw, qualitative=True)
-    if not _HAS_DIGIT_RE.search(norm):
-        converted = digits_for_numeral(norm)
-        if converted is not None:
-            return parse_target(converted)._replace(raw=raw)
     fast = _FAST_RE.fullmatch(norm)
-    if fast:
+    if fast and not _DATE_RE.match(norm):
         qualifier, symbol, number, unit = fast.groups()
         if unit is None or (
             unit[-1] != "/" and _CUT_RE.search(unit) is None and not unit.startswith("年")
