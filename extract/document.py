@@ -160,11 +160,31 @@ def _truncation(lines: Sequence[str], ref: TableRef, path: Path | str, kind: str
         )
 
 
+_LOOKED_FOR = "a 部门预算 with a project table (部门预算项目支出…预算表 or 项目支出绩效目标表)"
+
+
 def read_text(text: str, path: Path | str = "<text>") -> Document:
-    """Read a document already decoded to text."""
+    """Read a document already decoded to text: a 部门预算 with its project table, or
+    else a document of indicator tables (:mod:`extract.indicator_docs`)."""
+    try:
+        return _read_budget(text, path)
+    except _NotABudget:
+        from jixiao.extract.indicator_docs import read_indicator_document
+
+        return read_indicator_document(text, path, _LOOKED_FOR)
+
+
+class _NotABudget(Exception):
+    """The text has no 部门预算 heading or no project table: try indicator tables."""
+
+
+def _read_budget(text: str, path: Path | str) -> Document:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     tables = find_tables(lines)
-    kind = detect_kind(lines, [k for k, _ in tables], path)
+    try:
+        kind = detect_kind(lines, [k for k, _ in tables], path)
+    except DocumentError:
+        raise _NotABudget from None
     department = detect_department(lines)
     year, printed = detect_year(text, lines)
     unit_match = _UNIT_RE.search(text)
@@ -173,18 +193,14 @@ def read_text(text: str, path: Path | str = "<text>") -> Document:
         issues.append(doc_issue("D003", 0, year=year))
     project_refs = [ref for key, ref in tables if key == "projects"]
     if not project_refs:
-        raise DocumentError(
-            path, "no project table (部门预算项目支出…预算表 or 项目支出绩效目标表) found"
-        )
+        raise _NotABudget
     ref = project_refs[0]
     _truncation(lines, ref, path, kind)
     table: ProjectTable = read_project_table(
         lines, ref, year, department, _code_names(lines), _indicator_parser()
     )
     if not table.projects:
-        raise DocumentError(
-            path, f"{ref.title} has no project rows; expected at least one", ref.start
-        )
+        raise _NotABudget
     if table.total is None:
         issues.append(doc_issue("D004", ref.start, table=ref.title))
     issues.extend(table.issues)

@@ -337,22 +337,9 @@ def parse_indicators(text: str) -> ParseResult:
         result = parse_inline(text, canon=canon, scan=scan)
         if result.indicators:
             return result
-    from jixiao.extract.text_grids import read_text
+    from jixiao.extract.text_reader import read_indicator_text
 
-    reading = read_text(text)
+    reading = read_indicator_text(text)
     if reading.indicators:
         return ParseResult(tuple(reading.indicators), tuple(reading.issues))
-    try:
-        from jixiao.extract.table import parse_table
-    except ImportError:  # pragma: no cover - table layouts ship with the package
-        parse_table = None
-    from jixiao.extract.prose import read_prose
-
-    prose = read_prose(text)
-    if prose.indicators:
-        return ParseResult(tuple(prose.indicators), tuple(prose.issues))
-    if parse_table is not None:
-        table = parse_table(text)
-        if table is not None and table.indicators:
-            return table
     return ParseResult((), (issue("X001", canon.strip()[:40]),))

@@ -203,6 +203,7 @@ def _read_rows(
 ) -> int:
     rows: list[list[str]] = []
     ats: list[str] = []
+    start = k
     while k < len(lines):
         number, line = lines[k]
         sep, cells = split_line(line)
@@ -216,7 +217,10 @@ def _read_rows(
         rows.append(cells)
         ats.append(f"row {number}")
         k += 1
+    before = len(reading.projects)
     read_table(rows, roles, ats, reading)
+    for cells in reading.projects[before:]:
+        cells["_line"] = str(lines[start - 1][0])
     return k
 
 
@@ -240,5 +244,8 @@ def _read_stream(
         cells.append(cell)
         k += 1
     rows = segment(cells, roles)
+    before = len(reading.projects)
     read_table(rows, roles, [f"line {first_line}"] * len(rows), reading)
+    for found in reading.projects[before:]:
+        found["_line"] = str(first_line)
     return k

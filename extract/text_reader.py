@@ -1,0 +1,28 @@
+"""Indicators of any text that is not an inline 绩效指标 cell: one entry point.
+
+Tries, in order: separated and one-cell-per-line tables (:mod:`extract.text_grids`, the
+grid reader), labelled running text (:mod:`extract.prose`), then headerless and glued
+tables (:mod:`extract.table`). Nothing is found in text with no indicator table.
+"""
+
+from __future__ import annotations
+
+from jixiao.extract.grid_reader import Reading
+from jixiao.extract.prose import read_prose
+from jixiao.extract.text_grids import read_text
+
+
+def read_indicator_text(text: str) -> Reading:
+    """The indicators of ``text`` with their issues and, per indicator, its project cells."""
+    reading = read_text(text)
+    if reading.indicators:
+        return reading
+    prose = read_prose(text)
+    if prose.indicators:
+        return prose
+    from jixiao.extract.table import parse_table
+
+    table = parse_table(text)
+    if table is None or not table.indicators:
+        return Reading()
+    return Reading(list(table.indicators), list(table.issues), [{} for _ in table.indicators])
