@@ -118,7 +118,7 @@ def read_indicator_document(text: str, path: Path | str, looked_for: str) -> Doc
         what = f"a {kind} titled {title!r} without" if kind else "no recognised title and no"
         raise DocumentError(
             path,
-            f"{what} indicator table; expected {looked_for}, or an indicator table"
+            f"{what} indicator table; expected a budget document: {looked_for}, or an indicator table"
             " (header 一级指标/二级指标/三级指标/指标值 or 指标名称/指标值) under a title such as"
             " 项目支出绩效目标申报表, 绩效自评表, 区域绩效目标表 or 绩效目标设定公示",
         )
