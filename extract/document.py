@@ -166,12 +166,19 @@ _LOOKED_FOR = "a 部门预算 with a project table (部门预算项目支出…�
 def read_text(text: str, path: Path | str = "<text>") -> Document:
     """Read a document already decoded to text: a 部门预算 with its project table, or
     else a document of indicator tables (:mod:`extract.indicator_docs`)."""
-    try:
-        return _read_budget(text, path)
-    except _NotABudget:
-        from jixiao.extract.indicator_docs import read_indicator_document
+    from jixiao.extract.indicator_docs import read_indicator_document
 
+    try:
+        doc = _read_budget(text, path)
+    except _NotABudget:
         return read_indicator_document(text, path, _LOOKED_FOR)
+    if doc.kind == KIND_TARGETS and not any(p.indicators for p in doc.projects):
+        # a 项目支出绩效目标表 printed as a form, not as Guangzhou's project table
+        try:
+            return read_indicator_document(text, path, _LOOKED_FOR)
+        except DocumentError:
+            return doc
+    return doc
 
 
 class _NotABudget(Exception):

@@ -67,7 +67,7 @@ def fit(role: str | None, text: str) -> float:
         return 0.0 if role not in ("name", "l1", "l2") else -0.5
     base = role.split(".")[-1] if role else None
     label = is_framework_label(text)
-    if _PLACEHOLDER_NAME_RE.match(text) and not text.startswith("指标"):
+    if _PLACEHOLDER_NAME_RE.match(text) and not text.startswith("指标") and not text.isdigit():
         return -2.0 if base in ("l1", "l2", "target", "annual", "period") else 0.0
     if base == "l1" or base == "l2":
         if label:

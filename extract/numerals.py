@@ -32,6 +32,8 @@ def to_int(text: str) -> int | None:
         return int("".join(str(_DIGITS[c]) for c in text))
     total, digit = 0, None
     for char in text:
+        if char in "零〇":
+            continue  # 一千零五: a gap, not a digit
         if char in _DIGITS:
             if digit is not None:
                 return None

@@ -1,0 +1,59 @@
+"""The real development corpus (tests/corpus/docs): what jixiao reads out of it.
+
+Issue #14 asks for 95 % of the corpus field-exact; the floors below are what the reader
+reaches today (``python -m tests.corpus.score`` prints the figures) and only go up.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.corpus.render import documents, render, render_grid
+from tests.corpus.score import read_ingest, read_parse, score
+
+DOCS = documents()
+NO_TABLE = [d for _, d in DOCS if not d["expected"]]
+WITH_TABLE = [d for _, d in DOCS if d["expected"]]
+# Read wrongly today, kept visible: a 自评报告 whose targets are bare values in prose
+# ("服务天360天,指标完成率100%"), which the prose reader does not take for targets.
+KNOWN_UNREAD = {"s-yunnan-baoshan-library-2022-self-eval-report"}
+
+
+@pytest.fixture(scope="module")
+def report():
+    return score()
+
+
+def test_corpus_is_there() -> None:
+    assert len(DOCS) >= 40
+    assert len({d["government"] for _, d in DOCS}) >= 15
+
+
+def test_field_exact_floor(report) -> None:
+    assert report.overall["grid"].rate >= 0.82
+    assert report.overall["parse"].rate >= 0.65
+    assert report.overall["ingest"].rate >= 0.65
+
+
+@pytest.mark.parametrize("doc", NO_TABLE, ids=[d["id"] for d in NO_TABLE])
+def test_a_document_without_an_indicator_table_gives_none(doc) -> None:
+    assert read_parse(render(doc)) == []
+    assert read_parse(render_grid(doc)) == []
+    got, error = read_ingest(render(doc), doc["id"])
+    assert got is None and "expected a budget document" in error
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        pytest.param(d, marks=pytest.mark.xfail(strict=True, reason="bare targets in prose"))
+        if d["id"] in KNOWN_UNREAD
+        else d
+        for d in WITH_TABLE
+    ],
+    ids=[d["id"] for d in WITH_TABLE],
+)
+def test_ingest_accepts_every_document_with_an_indicator_table(doc) -> None:
+    got, error = read_ingest(render(doc), doc["id"])
+    assert got is not None, error
+    assert got, "accepted, but no indicator was read"
