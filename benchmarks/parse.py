@@ -6,11 +6,16 @@ with the target cache warm (value strings such as ``≥90%`` repeat a lot in rea
 documents) and with every cache cleared before each cell (a pessimistic bound).
 
     python benchmarks/parse.py [--indicators 100000]
+
+A third figure: whole documents read per second (``ingest``'s reader, no store) on the
+real corpus rendered in its published layouts, against the five Guangzhou samples read
+in the same run (the reference).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -51,6 +56,29 @@ def run(cells: list[str], goal: int, cold: bool) -> tuple[int, float]:
     return produced, time.perf_counter() - start
 
 
+def documents_per_second() -> None:
+    from jixiao.extract.doc_records import DocumentError
+    from jixiao.extract.document import read_text
+    from tests.corpus.render import documents, render
+
+    texts = [render(doc) for _, doc in documents()]
+    samples = [p.read_text(encoding="utf-8") for p in sorted(SEED.parent.glob("*.txt"))]
+    figures = {}
+    for label, batch in (("guangzhou samples", samples), ("corpus renderings", texts)):
+        start = time.perf_counter()
+        rounds = 0
+        while time.perf_counter() - start < 3.0:
+            for text in batch:
+                with contextlib.suppress(DocumentError):
+                    read_text(text)
+            rounds += 1
+        seconds = time.perf_counter() - start
+        figures[label] = rounds * len(batch) / seconds
+        print(f"{label:>18}: {figures[label]:,.1f} documents/s ({len(batch)} documents)")
+    ratio = figures["corpus renderings"] / figures["guangzhou samples"]
+    print(f"{'ratio':>18}: corpus {ratio:.2f}x the samples' documents/s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--indicators", type=int, default=100_000)
@@ -64,6 +92,7 @@ def main() -> None:
             f"{label:>18}: {produced:,} indicators in {seconds:.2f} s "
             f"= {produced / seconds:,.0f} indicators/s"
         )
+    documents_per_second()
 
 
 if __name__ == "__main__":

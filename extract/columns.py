@@ -21,7 +21,13 @@ VALUE_ROLES = frozenset({"target", "annual", "period"})
 # Columns whose label a merged cell prints once for several rows (carried down).
 CARRIED = frozenset({"l1", "l2", "project", "unit_name", "budget", "goal", "section", "index"})
 _EXTRA_TRAD = str.maketrans(
-    dict(zip("稱値級標權實際週期號計單項評體準績說註預數額", "称值级标权实际周期号计单项评体准绩说注预数额", strict=True))
+    dict(
+        zip(
+            "稱値級標權實際週期號計單項評體準績說註預數額",
+            "称值级标权实际周期号计单项评体准绩说注预数额",
+            strict=True,
+        )
+    )
 )
 _BRACKETS_RE = re.compile(r"[（(\[【][^（()）\]】]*[)）\]】]")
 _NOISE_RE = re.compile(r"[\s（）()\[\]【】:：*＊]")

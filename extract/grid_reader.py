@@ -28,10 +28,10 @@ from jixiao.extract.columns import (
     CARRIED,
     cell_role,
     find_header,
-    unglossed,
     is_framework_label,
     label_text,
     split_code,
+    unglossed,
 )
 from jixiao.extract.headers import to_decimal
 from jixiao.extract.issues import issue as make_issue
@@ -251,6 +251,7 @@ def _indicator(
     header_word = cell_role(name) in ("name", "l1", "l2", "section", "target", "annual", "period")
     if not any(values) or (header_word and len(name) <= 8):
         return None, issues
+
     def get(*names: str) -> str:
         return next((cell[n] for n in names if cell.get(n)), "")
 

@@ -40,7 +40,8 @@ TITLES: tuple[tuple[str, str], ...] = (
 )
 KIND_UNKNOWN = "绩效指标表"
 FIELDS: dict[str, tuple[str, ...]] = {
-    "project": ("项目名称", "专项名称", "专项资金名称", "项目支出名称", "资金名称", "专项(项目)名称"),
+    "project": ("项目名称", "专项名称", "专项资金名称", "项目支出名称", "资金名称",
+                "专项(项目)名称"),
     "department": ("主管部门", "主管部门及代码", "项目主管部门", "业务主管部门", "县级主管部门",
                    "主管部门(单位)名称", "预算部门", "中央主管部门"),
     "unit": ("实施单位", "项目实施单位", "项目执行单位", "单位名称", "部门名称", "部门(单位)名称",
@@ -90,7 +91,12 @@ def form_fields(lines: Sequence[tuple[int, str]]) -> list[tuple[int, str, str]]:
                 out.append((number, field, rest[0]))
             elif len(cells) == 1:
                 nxt = next(
-                    (c for ln in lines[k + 1 : k + 3] for c in split_line(ln[1])[1] if c and _key(c) is None),
+                    (
+                        c
+                        for ln in lines[k + 1 : k + 3]
+                        for c in split_line(ln[1])[1]
+                        if c and _key(c) is None
+                    ),
                     "",
                 )
                 if nxt:
@@ -118,7 +124,8 @@ def read_indicator_document(text: str, path: Path | str, looked_for: str) -> Doc
         what = f"a {kind} titled {title!r} without" if kind else "no recognised title and no"
         raise DocumentError(
             path,
-            f"{what} indicator table; expected a budget document: {looked_for}, or an indicator table"
+            f"{what} indicator table; expected a budget document: {looked_for},"
+            " or an indicator table"
             " (header 一级指标/二级指标/三级指标/指标值 or 指标名称/指标值) under a title such as"
             " 项目支出绩效目标申报表, 绩效自评表, 区域绩效目标表 or 绩效目标设定公示",
         )

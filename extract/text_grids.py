@@ -144,21 +144,18 @@ def segment(cells: Sequence[str], roles: Sequence[str | None]) -> list[list[str]
     rows: list[list[str]] = []
     previous = w
     for cell, j in zip(cells, path, strict=True):
-        if j <= previous and (not rows or j <= previous):
-            if not rows or j <= previous:
-                rows.append([""] * w)
+        if j <= previous:  # a cell that does not move right starts a row
+            rows.append([""] * w)
         rows[-1][j] = cell
         previous = j
     return rows
 
 
-def _line_header(
-    lines: Sequence[tuple[int, str]], k: int
-) -> tuple[int, list[str | None]] | None:
+def _line_header(lines: Sequence[tuple[int, str]], k: int) -> tuple[int, list[str | None]] | None:
     """A header printed one cell per line from line ``k``: (lines used, roles)."""
     cells: list[str] = []
     for _, text in lines[k : k + 16]:
-        sep, parts = split_line(text)
+        _sep, parts = split_line(text)
         if len(parts) != 1 or cell_role(parts[0]) is None:
             break
         cells.append(parts[0])

@@ -40,7 +40,17 @@ def test_merged_labels_are_carried_down_and_reset_under_a_new_level1() -> None:
 
 def test_separate_comparator_value_unit_and_self_evaluation_columns() -> None:
     rows = [
-        ["一級指標", "二級指標", "三級指標", "指標性質", "指標值", "度量單位", "完成值", "權重", "得分"],
+        [
+            "一級指標",
+            "二級指標",
+            "三級指標",
+            "指標性質",
+            "指標值",
+            "度量單位",
+            "完成值",
+            "權重",
+            "得分",
+        ],
         ["產出指標(50分)", "數量指標", "培訓人數", ">=", "200", "人次", "210", "10", "10"],
         ["", "", "知曉率", "＝", "100", "百分比", "98%", "10", "9"],
     ]
@@ -65,8 +75,26 @@ def test_two_row_header_groups_period_and_annual_targets() -> None:
 
 def test_several_projects_in_one_table_keep_their_project_cells() -> None:
     rows = [
-        ["单位名称", "项目名称", "预算数", "年度目标", "一级指标", "二级指标", "三级指标", "指标值"],
-        ["某镇政府", "村干部报酬", "3,309,840.00", "按时发放", "产出指标", "数量指标", "人数", "230人"],
+        [
+            "单位名称",
+            "项目名称",
+            "预算数",
+            "年度目标",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+        ],
+        [
+            "某镇政府",
+            "村干部报酬",
+            "3,309,840.00",
+            "按时发放",
+            "产出指标",
+            "数量指标",
+            "人数",
+            "230人",
+        ],
         [None, None, None, None, "效益指标", "社会效益指标", "社会稳定", "≥95%"],
         [None, "活动经费", "660,000.00", "保障运转", "产出指标", "质量指标", "运转率", "≥95%"],
     ]
@@ -76,7 +104,10 @@ def test_several_projects_in_one_table_keep_their_project_cells() -> None:
 
 
 def test_no_indicator_from_headers_totals_or_budget_tables() -> None:
-    budget = [["项目", "预算数", "项目", "合计"], ["一、本年收入", "78.50", "一般公共服务支出", "59.22"]]
+    budget = [
+        ["项目", "预算数", "项目", "合计"],
+        ["一、本年收入", "78.50", "一般公共服务支出", "59.22"],
+    ]
     assert read_rows(budget).indicators == []
     rows = [HEADER, ["产出指标", "数量指标", "人数", "5人"], HEADER, ["合计", "", "", "100"],
             ["总分", "100", "", ""], ["", "", "指标2", ""], ["", "", "……", ""]]  # fmt: skip

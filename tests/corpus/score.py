@@ -118,10 +118,20 @@ def tally(got: list[dict[str, Any]], want: list[dict[str, Any]]) -> tuple[Tally,
         if all(agree):
             t.exact += 1
         else:
-            bad = [f"{f}: {got[i][f]!r} != {want[j][f]!r}" for f, ok in zip(FIELDS, agree, strict=True) if not ok]
+            bad = [
+                f"{f}: {got[i][f]!r} != {want[j][f]!r}"
+                for f, ok in zip(FIELDS, agree, strict=True)
+                if not ok
+            ]
             notes.append(f"  {want[j]['name'][:30]}: " + "; ".join(bad))
-    notes += [f"  missing: {want[j]['name'][:40]}" for j in range(len(want)) if j not in matched_want]
-    notes += [f"  spurious: {got[i]['name'][:40]} {got[i]['number']}" for i in range(len(got)) if i not in matched_got]
+    notes += [
+        f"  missing: {want[j]['name'][:40]}" for j in range(len(want)) if j not in matched_want
+    ]
+    notes += [
+        f"  spurious: {got[i]['name'][:40]} {got[i]['number']}"
+        for i in range(len(got))
+        if i not in matched_got
+    ]
     return t, notes
 
 
@@ -185,7 +195,9 @@ def _line(label: str, t: Tally) -> str:
     fields = " ".join(
         f"{f}={t.fields[f] / t.expected:.0%}" if t.expected else f"{f}=-" for f in FIELDS
     )
-    return f"{label:<58} {t.rate:6.1%}  exact {t.exact}/{t.expected} spurious {t.spurious}  {fields}"
+    return (
+        f"{label:<58} {t.rate:6.1%}  exact {t.exact}/{t.expected} spurious {t.spurious}  {fields}"
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -208,8 +220,10 @@ def main(argv: list[str]) -> int:
     print(f"== ingest rejected {len(report.ingest_rejected)} with a table:")
     for line in report.ingest_rejected:
         print("  " + line)
-    print(f"== ingest accepted {len(report.ingest_wrongly_accepted)} without a table:",
-          ", ".join(report.ingest_wrongly_accepted))
+    print(
+        f"== ingest accepted {len(report.ingest_wrongly_accepted)} without a table:",
+        ", ".join(report.ingest_wrongly_accepted),
+    )
     print(f"== no-table documents with indicators: {report.no_table_nonzero}")
     return 0
 
