@@ -128,7 +128,8 @@ _NEEDS_CANONICAL = re.compile(
 _PERCENT_WORDS = frozenset({"百分比", "百分率", "百分之"})
 # A date or a date range (2023.07-2024.01, 2021年1月-12月, 12月底到位): no number to compare.
 _DATE_RE = re.compile(
-    r"\s*(?:(?:19|20)\d\d\s*(?:[./-]\s*\d|年\s*\d{1,2}\s*月|年?\s*[-~至到]\s*(?:19|20)\d\d)"
+    r"\s*(?:(?:19|20)\d\d\s*(?:[./-](?:0?[1-9]|1[0-2])(?:[./-]\d{1,2})?\s*(?:[-~至到]|$)"
+    r"|年\s*\d{1,2}\s*月|年?\s*[-~至到]\s*(?:19|20)\d\d)"
     r"|\d{1,2}\s*月(?:底|末|初|中旬|上旬|下旬))"
 )
 _HAS_DIGIT_RE = re.compile(r"[0-9]")
