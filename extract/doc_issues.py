@@ -46,6 +46,10 @@ DOC_MESSAGES: dict[str, tuple[str, str]] = {
         "the total row says {printed} (10k yuan) but its {rows} projects add up to {summed} "
         "(difference {difference})",
     ),
+    "D013": (
+        "未识别的标题：按其中的绩效指标表读取",
+        "unknown title: read because the document holds an indicator table",
+    ),
     "L001": (
         "项目 {project}（{unit}）在同年其他文件中找不到对应项目",
         "project {project} ({unit}) has no counterpart in the other documents of the same year",
@@ -66,6 +70,7 @@ MEANINGS: dict[str, str] = {
     "D010": "a unit row differs from the sum of its projects beyond the tolerance",
     "D011": "the total row differs from the sum of the unit rows",
     "D012": "the total row differs from the sum of the projects",
+    "D013": "an unknown title, read because the document holds an indicator table",
     "L001": "a project has no counterpart in the other documents of the same year",
     "L003": "a multi-year project (2024-2026年…) budgeted outside its years",
 }

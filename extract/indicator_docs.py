@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from jixiao.extract.columns import unglossed
+from jixiao.extract.doc_issues import doc_issue
 from jixiao.extract.doc_records import Amounts, DocIssue, Document, DocumentError, Project, Unit
 from jixiao.extract.normalize import to_simplified
 from jixiao.extract.records import Indicator
@@ -132,13 +133,13 @@ def read_indicator_document(text: str, path: Path | str, looked_for: str) -> Doc
     issues: list[DocIssue] = []
     if kind is None:
         kind = KIND_UNKNOWN
-        issues.append(DocIssue("D010", "未识别的标题：按其中的绩效指标表读取", 0))
+        issues.append(doc_issue("D013"))
     fields = form_fields(lines)
     department = next((v for _, f, v in fields if f == "department"), None)
     years = _YEAR_RE.findall(title or "") or _YEAR_RE.findall(text[:4000])
     year = int(years[0]) if years else None
     if not years:
-        issues.append(DocIssue("D003", "预算年度未印出", 0))
+        issues.append(doc_issue("D003", year="—"))
     unit_match = re.search(r"单位\s*[:：]\s*(万元|元|千元|亿元)", text)
     amount_unit = unit_match.group(1) if unit_match else ("万元" if "万元" in text else None)
     groups: dict[tuple[str, str], list[Indicator]] = {}
