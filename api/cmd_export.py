@@ -57,6 +57,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="default: standard output")
     p.add_argument("--year", type=int, metavar="Y", help="only projects of fiscal year Y")
     p.add_argument(
-        "--store", metavar="DIR", help="store directory (default $JIXIAO_STORE or ./jixiao-data)"
+        "--store",
+        metavar="DIR|URL",
+        help="store directory or SPARQL server URL (default $JIXIAO_STORE)",
     )
     p.set_defaults(func=export_cmd)

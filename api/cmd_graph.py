@@ -105,10 +105,10 @@ def stats_cmd(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    store_help = "store directory (default $JIXIAO_STORE or ./jixiao-data)"
+    store_help = "store directory or SPARQL server URL (default $JIXIAO_STORE or ./jixiao-data)"
     q = sub.add_parser("query", help="run a SPARQL query (a .rq file or a packaged NAME)")
     q.add_argument("query", metavar="FILE.rq|NAME")
-    q.add_argument("--store", metavar="DIR", help=store_help)
+    q.add_argument("--store", metavar="DIR|URL", help=store_help)
     q.add_argument(
         "--format",
         choices=FORMATS,
@@ -124,6 +124,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     q.set_defaults(func=query_cmd)
     s = sub.add_parser("stats", help="counts of documents, triples and records per fiscal year")
-    s.add_argument("--store", metavar="DIR", help=store_help)
+    s.add_argument("--store", metavar="DIR|URL", help=store_help)
     s.add_argument("--json", action="store_true", help="print the counts as JSON")
     s.set_defaults(func=stats_cmd)

@@ -62,10 +62,11 @@ class _Bar:
 
 
 def _store_run(args: argparse.Namespace) -> int:
+    from jixiao.graph.backend import store_spec
     from jixiao.graph.ingest import ingest_paths
-    from jixiao.graph.store import open_store, store_path
+    from jixiao.graph.store import open_store
 
-    path = store_path(args.store)
+    path = store_spec(args.store)
     try:
         store = open_store(path)
     except OSError as exc:
@@ -119,7 +120,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dry-run", action="store_true", help="read and report; write nothing")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument(
-        "--store", metavar="DIR", help="store directory (default $JIXIAO_STORE or ./jixiao-data)"
+        "--store",
+        metavar="DIR|URL",
+        help="store directory or SPARQL server URL (default $JIXIAO_STORE or ./jixiao-data)",
     )
     p.add_argument("--force", action="store_true", help="rebuild documents even if unchanged")
     p.add_argument(

@@ -50,7 +50,9 @@ def validate_cmd(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("validate", help="validate every document with the SHACL shapes")
     p.add_argument(
-        "--store", metavar="DIR", help="store directory (default $JIXIAO_STORE or ./jixiao-data)"
+        "--store",
+        metavar="DIR|URL",
+        help="store directory or SPARQL server URL (default $JIXIAO_STORE)",
     )
     p.add_argument("--format", choices=("text", "json", "ttl"), default="text")
     p.add_argument(
