@@ -74,7 +74,7 @@ def query_cmd(args: argparse.Namespace) -> int:
     except SyntaxError as exc:
         print(f"jixiao query: SPARQL syntax error in {args.query}: {exc}", file=sys.stderr)
         return 2
-    except ValueError as exc:
+    except (ValueError, OSError) as exc:  # OSError: a server's store refused the query
         print(f"jixiao query: {exc}", file=sys.stderr)
         return 2
     sys.stdout.buffer.write(data)

@@ -22,8 +22,10 @@ and into the union. How it is made all-or-nothing depends on the server:
   4. the journal entry loses its count (the swap is done), then its other triples, and the
      staging graphs are dropped.
 
-  :func:`recover` (run when a writer opens the store, and before each batch) finds the
-  journal entries: an entry with its count is replayed from step 3 (every step reads only
+  :func:`recover` (run when a writer opens the store: one writer at a time is assumed
+  then) waits until the store is still — a killed writer's last request may still be
+  running on the server — and finds the journal entries: an entry with its count is
+  replayed from step 3 (every step reads only
   the staging graphs, so replaying a swap that was half or wholly done gives the same
   graphs); an entry without it is cleared. Staging graphs that no entry names (a writer
   killed in step 1) are dropped once :data:`ORPHAN_SECONDS` old. Readers can see a
@@ -49,6 +51,7 @@ JOURNAL = INTERNAL + "journal"
 SWAP = INTERNAL + "swap:"
 _TARGET, _ORDER, _SIZE = (f"<{INTERNAL}{k}>" for k in ("target", "order", "size"))
 ORPHAN_SECONDS = 3600
+STILL_SECONDS, STILL_POLL = 300.0, 1.0
 
 
 def _drop_ops(graph: str, union: str | None) -> list[str]:
@@ -143,7 +146,6 @@ def replace_graphs(store: RemoteStore, graphs: Mapping[str, str | bytes]) -> Non
     if store.endpoints.kind == "oxigraph":
         store.update(atomic_update(graphs, None))
         return
-    recover(store)
     staged_swap(store, graphs)
 
 
@@ -158,6 +160,8 @@ def recover(store: RemoteStore) -> list[str]:
         return []
     union = store.union_graph
     assert union is not None
+    if _rows(store, f"SELECT ?s WHERE {{ GRAPH <{JOURNAL}> {{ ?s ?p ?o }} }} LIMIT 1"):
+        _wait_still(store)
     entries = _rows(
         store,
         f"SELECT ?st ?target ?i ?n WHERE {{ GRAPH <{JOURNAL}> {{ ?st {_TARGET} ?target ; "
@@ -178,6 +182,25 @@ def recover(store: RemoteStore) -> list[str]:
         _finish(store, swap, [st for st, _ in pairs])
     _drop_orphans(store, {st for rows in swaps.values() for _, st, _ in rows})
     return replayed
+
+
+def _wait_still(store: RemoteStore, seconds: float = STILL_SECONDS) -> None:
+    """Wait until the union, the journal and the staging graphs stop changing: the last
+    request of a killed writer may still be running on the server (Virtuoso goes on with a
+    request whose client is gone), and must not run beside its replay."""
+    count = (
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        f'FILTER(STRSTARTS(STR(?g), "{INTERNAL}")) }}'
+    )
+    deadline = time.monotonic() + seconds
+    last = None
+    while time.monotonic() < deadline:
+        now = _rows(store, count)[0]["n"]
+        if now == last:
+            return
+        last = now
+        time.sleep(STILL_POLL)
+    raise OSError(f"{store!r}: the store kept changing for {seconds} s; is another writer on?")
 
 
 def _drop_orphans(store: RemoteStore, named: set[str]) -> None:
