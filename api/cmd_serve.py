@@ -9,9 +9,21 @@ from jixiao.api.settings import from_env
 
 
 def serve_cmd(args: argparse.Namespace) -> int:
+    import os
+    import sys
+
     import uvicorn
 
     from jixiao.api.app import create_app
+    from jixiao.graph.remote import is_url
+
+    if is_url(args.store or os.environ.get("JIXIAO_STORE")):
+        print(
+            "jixiao serve: a SPARQL server's store cannot be served yet (its own endpoint "
+            "answers SPARQL); give a store directory",
+            file=sys.stderr,
+        )
+        return 2
 
     settings = from_env().with_overrides(
         store=args.store,
@@ -51,7 +63,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _path(value: str) -> object:
     from pathlib import Path
 
-    return Path(value)
+    from jixiao.graph.remote import is_url
+
+    return value if is_url(value) else Path(value)  # a URL is refused in serve_cmd
 
 
 def main(argv: Sequence[str] | None = None) -> int:
