@@ -68,11 +68,11 @@ class _Bar:
 
 
 def _store_run(args: argparse.Namespace) -> int:
+    from jixiao.graph.backend import store_spec
     from jixiao.graph.ingest import ingest_paths
-    from jixiao.graph.store import store_path
 
-    path = store_path(args.store)
-    store = open_writable(path, _BESIDE_SERVE)
+    path = store_spec(args.store)
+    store = open_writable(args.store, _BESIDE_SERVE)
     results = ingest_paths(
         args.paths,
         store,

@@ -82,13 +82,21 @@ def announce(app: Any, line: str) -> None:
 
 
 def serve_cmd(args: argparse.Namespace) -> int:
+    import os
+
     import uvicorn
 
     from jixiao.api.app import create_app
+    from jixiao.graph.remote import is_url
 
+    if is_url(args.store or os.environ.get("JIXIAO_STORE")):
+        raise UsageError(
+            "a SPARQL server's store cannot be served yet (its own endpoint answers SPARQL);"
+            " give a store directory"
+        )
     try:
         settings = from_env().with_overrides(
-            store=args.store,
+            store=Path(args.store) if args.store else None,
             host=args.host,
             port=args.port,
             query_timeout=args.query_timeout,
@@ -113,7 +121,7 @@ def serve_cmd(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve", help="serve the SPARQL endpoint and the REST API")
-    p.add_argument("--store", type=Path, metavar="DIR", help=STORE_HELP)
+    p.add_argument("--store", metavar="DIR", help=STORE_HELP)  # a URL is refused below
     p.add_argument("--host", help="address to listen on (default $JIXIAO_HOST or 127.0.0.1)")
     p.add_argument("--port", type=int, help="TCP port, 0 for any free one (default 8000)")
     p.add_argument(

@@ -43,13 +43,18 @@ def failing(severities: Sequence[str], level: str) -> int:
 
 @contextmanager
 def _store(args: argparse.Namespace) -> Iterator[tuple[ox.Store, bool]]:
-    """The store, and whether it is the primary (a checkpoint is validated in-process)."""
+    """The store, and whether it is a local primary (a checkpoint or a SPARQL server is
+    validated in-process)."""
     if args.no_write:
         with reading(args.store, "validate") as (store, checkpoint):
             yield store, checkpoint is None
         return
+    from jixiao.graph.backend import store_spec
     from jixiao.graph.store import store_path
 
+    if isinstance(store_spec(args.store), str):
+        yield open_writable(args.store, "stop the other writer"), False
+        return
     path = store_path(args.store)
     if not path.is_dir():
         raise RuntimeFailure(f"no store at {path} (run `jixiao ingest` first)")

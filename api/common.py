@@ -36,7 +36,7 @@ EXIT_CODES = (
     (EXIT_USAGE, "usage: unknown option, bad value, unknown query, malformed query or setting"),
     (EXIT_RUNTIME, "runtime: no store, store locked by another process, unreadable file"),
 )
-STORE_HELP = f"store directory (default $JIXIAO_STORE or ./{DEFAULT_STORE})"
+STORE_HELP = f"store directory or SPARQL server URL (default $JIXIAO_STORE or ./{DEFAULT_STORE})"
 _CHECKPOINT = re.compile(r"ckpt-(\d+)")
 
 
@@ -70,8 +70,15 @@ def in_use(path: Path, advice: str) -> RuntimeFailure:
 def open_writable(store: str | os.PathLike[str] | None, advice: str) -> ox.Store:
     """The store at ``store`` read-write (created if missing), for commands that write;
     :class:`RuntimeFailure` naming ``advice`` when a running server holds it."""
+    from jixiao.graph.backend import store_spec
     from jixiao.graph.store import open_store
 
+    spec = store_spec(store)
+    if isinstance(spec, str):  # a SPARQL server: no lock to share, its own errors
+        try:
+            return open_store(spec)
+        except OSError as error:
+            raise RuntimeFailure(f"cannot open the store at {spec}: {error}") from None
     path = store_path(store)
     try:
         return open_store(path)
@@ -129,8 +136,16 @@ def reading(
     store: str | os.PathLike[str] | None, command: str
 ) -> Iterator[tuple[ox.Store, Path | None]]:
     """:func:`reading_store`, and the checkpoint copy read (None: the store itself)."""
+    from jixiao.graph.backend import store_spec
     from jixiao.graph.store import open_existing
 
+    spec = store_spec(store)
+    if isinstance(spec, str):  # a SPARQL server answers reads beside any writer
+        try:
+            yield open_existing(spec), None
+        except OSError as error:
+            raise RuntimeFailure(f"cannot open the store at {spec}: {error}") from None
+        return
     path = store_path(store)
     if not path.is_dir():
         raise RuntimeFailure(f"no store at {path} (run `jixiao ingest` first)")

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from jixiao.graph.backend import is_remote
 from jixiao.graph.shacl_sparql import FOCUS_NODES, TARGET_NODES, TARGETS, Check, compiled_checks
 from jixiao.graph.shacl_sparql_report import ReportWriter, Result, findings_of
 from jixiao.graph.store import ONTOLOGY_GRAPH, ensure_ontology, graph_size
@@ -115,6 +116,25 @@ def stored_already(store: ox.Store, validation: Validation) -> bool:
     return same_graph(old, validation.report_nt)
 
 
+def _copier(store: ox.Store) -> Callable[[str], ox.Store]:
+    """The store to validate a document on: ``store`` itself, or for a server
+    (:mod:`graph.remote`) an in-memory copy of the document's graph and the ontology
+    graph, so the checks run on pyoxigraph whatever the server (the same findings)."""
+    if not is_remote(store):
+        return lambda _: store
+    nt = ox.RdfFormat.N_TRIPLES
+    ontology = store.dump(format=nt, from_graph=ox.NamedNode(ONTOLOGY_GRAPH)) or b""
+
+    def copy(document: str) -> ox.Store:
+        local = ox.Store()
+        local.load(ontology, nt, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
+        graph = ox.NamedNode(document)
+        local.load(store.dump(format=nt, from_graph=graph) or b"", nt, to_graph=graph)
+        return local
+
+    return copy
+
+
 _WORKER: dict[str, object] = {}
 # Workers yield the CPU to the process writing the reports, which else falls behind them.
 WORKER_NICENESS = 5
@@ -152,7 +172,8 @@ def validate_store_sparql(
     With ``path`` (the store's directory) and more than one worker, documents are validated
     in ``workers`` processes (default: CPUs) on a checkpoint written next to the store and
     removed afterwards (the workers compare the reports with the checkpoint's: only this
-    process writes them); otherwise in this process."""
+    process writes them); otherwise in this process — for a server's store, each on an
+    in-memory copy of its graphs (:func:`_copier`)."""
     if write:
         ensure_ontology(store)
     elif not store.contains_named_graph(ox.NamedNode(ONTOLOGY_GRAPH)):
@@ -177,7 +198,7 @@ def validate_store_sparql(
             progress(len(out), len(names), validation)
 
     temporary = None
-    if path is not None and count > 1 and len(names) > 1:
+    if path is not None and count > 1 and len(names) > 1 and not is_remote(store):
         try:
             parent = Path(path).resolve().parent
             temporary = Path(tempfile.mkdtemp(prefix=".jixiao-validate-", dir=parent))
@@ -189,8 +210,9 @@ def validate_store_sparql(
             temporary = None
     if temporary is None:
         checks = compiled_checks()
+        copy = _copier(store)
         for name in names:
-            validation = validate_document_sparql(store, name, checks)[0]
+            validation = validate_document_sparql(copy(name), name, checks)[0]
             collect(validation, compare and stored_already(store, validation))
         if batch:
             flush()

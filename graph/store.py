@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from jixiao.graph.backend import is_remote, open_remote, store_spec
+
 DEFAULT_STORE = "jixiao-data"
 JX = "https://w3id.org/jixiao/ontology#"
 PREFIXES = {
@@ -63,10 +65,13 @@ def store_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 
 def open_store(path: str | os.PathLike[str] | None = None) -> ox.Store:
-    """Open (or create) the store read-write; :class:`OSError` if it cannot be opened."""
-    target = store_path(path)
-    target.mkdir(parents=True, exist_ok=True)
-    store = ox.Store(str(target))
+    """Open (or create) the store read-write; :class:`OSError` if it cannot be opened. A
+    server's URL (``http…``) gives a :class:`graph.remote.RemoteStore` (same interface)."""
+    spec = store_spec(path)
+    if isinstance(spec, str):
+        return open_remote(spec, write=True)  # type: ignore[return-value]
+    spec.mkdir(parents=True, exist_ok=True)
+    store = ox.Store(str(spec))
     ensure_union(store)
     ensure_coverage(store)
     return store
@@ -74,10 +79,12 @@ def open_store(path: str | os.PathLike[str] | None = None) -> ox.Store:
 
 def open_existing(path: str | os.PathLike[str] | None = None) -> ox.Store:
     """Open a store that must exist (for queries): :class:`FileNotFoundError` otherwise."""
-    target = store_path(path)
-    if not target.is_dir():
-        raise FileNotFoundError(f"no store at {target} (run `jixiao ingest` first)")
-    store = ox.Store(str(target))
+    spec = store_spec(path)
+    if isinstance(spec, str):
+        return open_remote(spec, write=False)  # type: ignore[return-value]
+    if not spec.is_dir():
+        raise FileNotFoundError(f"no store at {spec} (run `jixiao ingest` first)")
+    store = ox.Store(str(spec))
     ensure_union(store)
     ensure_coverage(store)
     return store
@@ -127,6 +134,9 @@ def replace_graph(store: ox.Store, name: str, ntriples: str | bytes) -> None:
     """Make the named graph ``name`` hold exactly ``ntriples`` (N-Triples, as written by
     :mod:`graph.build`, pySHACL or pyoxigraph), keeping the materialised union in step,
     in one transaction. :class:`SyntaxError` (nothing changed) if the text is not valid."""
+    if is_remote(store):
+        store.replace_graphs({name: ntriples})  # type: ignore[attr-defined]
+        return
     text = ntriples.decode("utf-8") if isinstance(ntriples, bytes) else ntriples
     ops = _drop_operations(store, name)
     if text.strip():
@@ -137,6 +147,9 @@ def replace_graph(store: ox.Store, name: str, ntriples: str | bytes) -> None:
 
 def remove_graph(store: ox.Store, name: str) -> None:
     """Remove the named graph ``name`` and what only it stated from the union."""
+    if is_remote(store):
+        store.replace_graphs({name: ""})  # type: ignore[attr-defined]
+        return
     ops = _drop_operations(store, name)
     if ops:
         store.update(" ;\n".join(ops))
@@ -161,7 +174,10 @@ def ensure_union(store: ox.Store) -> bool:
     some document graph's ``jx:sha256`` triple is missing there (a store written before
     this layout, or such a copy interrupted). One transaction per graph, document graphs
     last (their ``jx:sha256`` says the copy is done), so a large store never needs one huge
-    transaction and a killed copy is finished by the next call. True if graphs were copied."""
+    transaction and a killed copy is finished by the next call. True if graphs were copied.
+    A server (:mod:`graph.remote`) keeps its union from the first write: nothing to do."""
+    if is_remote(store):
+        return False
     empty = next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None
     if not (empty and next(iter(store.named_graphs()), None)) and not list(store.query(_UNCOPIED)):
         return False
@@ -189,7 +205,9 @@ def ensure_coverage(store: ox.Store) -> list[str]:
     """Derive the ``jx:coversCategory`` triples (written by :mod:`graph.build` since they
     were added to the ontology) for each document graph that has indicators but none of
     them — a store written before. One transaction per document. Returns the documents
-    upgraded."""
+    upgraded. Nothing to do on a server (written by this version only)."""
+    if is_remote(store):
+        return []
     has, covers = ox.NamedNode(JX + "hasIndicator"), ox.NamedNode(JX + "coversCategory")
     upgraded = []
     stamps = list(store.quads_for_pattern(None, ox.NamedNode(JX + "sha256"), None, None))
@@ -308,6 +326,8 @@ def stats(store: ox.Store) -> Stats:
 
 def checkpoint(store: ox.Store, directory: str | os.PathLike[str]) -> Path:
     """Flush and write a checkpoint of ``store`` to ``directory`` (must not exist)."""
+    if is_remote(store):
+        raise OSError(f"{store!r}: a server's store has no checkpoint; back it up there")
     store.flush()
     store.backup(str(directory))
     return Path(directory)

@@ -86,7 +86,13 @@ def replace_graphs(
     store: ox.Store, graphs: Mapping[str, str | bytes] | Iterable[tuple[str, str | bytes]]
 ) -> None:
     """Make each named graph of ``graphs`` hold exactly its N-Triples, in one transaction;
-    :class:`SyntaxError` (nothing changed) if a text is not valid N-Triples."""
+    :class:`SyntaxError` (nothing changed) if a text is not valid N-Triples. On a server
+    (:class:`graph.remote.RemoteStore`): :mod:`graph.remote_write`."""
+    from jixiao.graph.backend import is_remote
+
+    if is_remote(store):
+        store.replace_graphs(dict(graphs))  # type: ignore[attr-defined]
+        return
     update = replacement_update(store, graphs)
     if update:
         store.update(update)
