@@ -11,10 +11,28 @@ from jixiao.extract.serialize import result_dict
 
 
 def parse_indicators_cmd(args: argparse.Namespace) -> int:
-    """Always exits 0 with JSON: malformed text yields issues, not errors."""
-    text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    """Exits 0 with JSON: malformed text yields issues, not errors. Only bytes that are
+    not in a forced ``--encoding`` exit 2 (the user said what the input is)."""
+    data = sys.stdin.buffer.read()
+    if args.encoding:
+        try:
+            text = data.decode(args.encoding)
+        except LookupError:
+            print(f"jixiao parse-indicators: unknown encoding {args.encoding!r}", file=sys.stderr)
+            return 2
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            print(
+                f"jixiao parse-indicators: stdin:{line}: byte 0x{data[error.start]:02x} at offset"
+                f" {error.start} is not {args.encoding}; expected {args.encoding} text",
+                file=sys.stderr,
+            )
+            return 2
+        text = text.removeprefix("\ufeff")
+    else:
+        text = data.decode("utf-8", errors="replace")
     result = result_dict(parse_indicators(text))
-    if "\ufffd" in text:
+    if "\ufffd" in text and not args.encoding:
         result["issues"].insert(
             0,
             {
@@ -31,4 +49,9 @@ def parse_indicators_cmd(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("parse-indicators", help="parse one 绩效指标 cell from stdin, print JSON")
     p.add_argument("--pretty", action="store_true", help="indent the JSON")
+    p.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="decode stdin in this encoding (e.g. gb18030, utf-16) instead of UTF-8",
+    )
     p.set_defaults(func=parse_indicators_cmd)
