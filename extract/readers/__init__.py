@@ -20,6 +20,7 @@ from jixiao.extract.doc_records import DocumentError
 from jixiao.extract.readers.limits import Limits, check_size
 from jixiao.extract.readers.render import blocks_to_text
 from jixiao.extract.readers.sniff import detect_format
+from jixiao.extract.readers.spans import TableTooLarge
 from jixiao.extract.readers.text import decode_bytes, read_text_file
 
 __all__ = [
@@ -66,6 +67,8 @@ def read_bytes(
 
             return read_html(data, path, encoding)
         return read_text_file(data, path, encoding)
+    except TableTooLarge as error:
+        raise DocumentError(path, str(error)) from None
     except RecursionError:
         raise DocumentError(path, f"{kind} nested too deeply; expected a document") from None
     except MemoryError:

@@ -167,7 +167,7 @@ class _Flow:
         self.text(element.text, line)
         for child in element:
             self.walk(child)
-            self.text(child.tail, line)
+            self.text(child.tail, child.sourceline or line)
         if tag in _BLOCK or tag == "table":
             self.flush()
 

@@ -13,12 +13,19 @@ from __future__ import annotations
 
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from jixiao.extract.doc_records import DocumentError
 
 MB = 1 << 20
+# What zipfile and zlib raise on a damaged archive (a bad CRC, a cut stream, an unknown
+# compression method, an encrypted member, an offset before the start).
+ZIP_ERRORS = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, KeyError,
+    ValueError, NotImplementedError, RuntimeError,
+)  # fmt: skip
 
 
 def _env_number(name: str, default: float) -> float:

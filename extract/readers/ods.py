@@ -18,7 +18,7 @@ import lxml.etree
 
 from jixiao.extract.blocks import Block, BlockDocument
 from jixiao.extract.doc_records import DocumentError
-from jixiao.extract.readers.limits import Limits, check_zip
+from jixiao.extract.readers.limits import ZIP_ERRORS, Limits, check_zip
 from jixiao.extract.readers.sheets import Merge, sheet_blocks
 from jixiao.extract.readers.spans import join_lines
 
@@ -113,7 +113,7 @@ def read_ods(data: bytes, path: Path | str, limits: Limits) -> BlockDocument:
         root = lxml.etree.fromstring(content, parser)
     except DocumentError:
         raise
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, lxml.etree.XMLSyntaxError) as error:
+    except (*ZIP_ERRORS, lxml.etree.XMLSyntaxError) as error:
         raise DocumentError(
             path, f"cannot read ODS ({error}); expected an OpenDocument spreadsheet"
         ) from None

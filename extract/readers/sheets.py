@@ -25,7 +25,7 @@ from jixiao.extract.blocks import Block, BlockDocument, Paragraph, Where
 from jixiao.extract.doc_records import DocumentError
 from jixiao.extract.readers.limits import Limits, check_zip
 from jixiao.extract.readers.numfmt import general, render_date, render_number
-from jixiao.extract.readers.spans import Span, build_table, squeeze
+from jixiao.extract.readers.spans import MAX_CELLS, Span, TableTooLarge, build_table, squeeze
 
 Merge = tuple[int, int, int, int]  # first row, first column, last row, last column (1-based)
 
@@ -52,30 +52,40 @@ def is_timed(fmt: str) -> bool:
 
 
 class _Sheet:
-    """One sheet's non-empty cell texts and merged ranges, by 1-based position."""
+    """One sheet's non-empty cell texts and merged ranges (clipped to the used range),
+    by 1-based position and grouped by row."""
 
     def __init__(self, name: str, texts: Mapping[tuple[int, int], str], merges: Iterable[Merge]):
         self.name = name
         self.texts = texts
+        self.by_row: dict[int, list[int]] = {}
+        for r, c in texts:
+            self.by_row.setdefault(r, []).append(c)
+        last_row = max(self.by_row, default=0)
+        last_column = max((c for _, c in texts), default=0)
         self.ranges: dict[tuple[int, int], Merge] = {}
         self.origin: dict[tuple[int, int], tuple[int, int]] = {}
-        for merge in merges:
-            r0, c0, r1, c1 = merge
+        covered: dict[int, list[int]] = {}
+        for r0, c0, r1, c1 in merges:
             if not texts.get((r0, c0)):
                 continue  # an empty merged range prints nothing
-            self.ranges[(r0, c0)] = merge
+            r1, c1 = min(r1, last_row), min(c1, last_column)
+            if (r1 - r0 + 1) * (c1 - c0 + 1) + len(self.origin) > MAX_CELLS:
+                raise TableTooLarge((r1 - r0 + 1) * (c1 - c0 + 1) + len(self.origin))
+            self.ranges[(r0, c0)] = (r0, c0, r1, c1)
             for r in range(r0, r1 + 1):
                 for c in range(c0, c1 + 1):
                     self.origin[(r, c)] = (r0, c0)
+                    covered.setdefault(r, []).append(c)
+        self.covered = covered
 
     def rows(self) -> list[int]:
-        return sorted({r for r, _ in self.texts} | {r for r, _ in self.origin})
+        return sorted(set(self.by_row) | set(self.covered))
 
     def sources(self, row: int) -> set[tuple[int, int]]:
         """Where the texts printed on ``row`` come from (a merged cell's origin)."""
-        found = {self.origin.get(p, p) for p in self.texts if p[0] == row}
-        found |= {o for p, o in self.origin.items() if p[0] == row}
-        return found
+        columns = [*self.by_row.get(row, ()), *self.covered.get(row, ())]
+        return {self.origin.get((row, c), (row, c)) for c in columns}
 
 
 def sheet_blocks(
@@ -120,15 +130,23 @@ def _run_blocks(sheet: _Sheet, run: list[int]) -> list[Block]:
     if not run:
         return head + tail
     top, bottom = run[0], run[-1]
-    inside = [p for p in (*sheet.texts, *sheet.origin) if top <= p[0] <= bottom]
-    left = min(c for _, c in inside)
+    left = min(c for r in run for c in (*sheet.by_row.get(r, ()), *sheet.covered.get(r, ())))
     spans: list[Span] = []
-    for (r, c), text in sheet.texts.items():
-        if top <= r <= bottom and sheet.origin.get((r, c), (r, c)) == (r, c):
-            _, _, r1, c1 = sheet.ranges.get((r, c), (r, c, r, c))
-            spans.append(Span(r - top, c - left, text, min(r1, bottom) - r + 1, c1 - c + 1))
+    for r in run:
+        for c in sheet.by_row.get(r, ()):
+            if sheet.origin.get((r, c), (r, c)) == (r, c):
+                _, _, r1, c1 = sheet.ranges.get((r, c), (r, c, r, c))
+                text = sheet.texts[(r, c)]
+                spans.append(Span(r - top, c - left, text, min(r1, bottom) - r + 1, c1 - c + 1))
     table = build_table(spans, Where(sheet=sheet.name, row=top, column=left), first=(top, left))
     return [*head, table, *tail]
+
+
+def _check_area(cells: int, sheet: str, path: Path | str) -> None:
+    if cells > MAX_CELLS:
+        raise DocumentError(
+            path, f"sheet {sheet} spans {cells:,} cells; expected at most {MAX_CELLS:,}"
+        )
 
 
 def read_xlsx(data: bytes, path: Path | str, limits: Limits) -> BlockDocument:
@@ -148,6 +166,7 @@ def read_xlsx(data: bytes, path: Path | str, limits: Limits) -> BlockDocument:
     for sheet in book.worksheets:
         if sheet.sheet_state != "visible":
             continue
+        _check_area(sheet.max_row * sheet.max_column, sheet.title, path)
         texts: dict[tuple[int, int], str] = {}
         for row in sheet.iter_rows():
             for cell in row:
@@ -175,6 +194,7 @@ def read_xls(data: bytes, path: Path | str) -> BlockDocument:
             sheet = book.sheet_by_index(index)
             if sheet.visibility != 0:
                 continue
+            _check_area(sheet.nrows * sheet.ncols, sheet.name, path)
             texts: dict[tuple[int, int], str] = {}
             for r in range(sheet.nrows):
                 for c in range(sheet.ncols):

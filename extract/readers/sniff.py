@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 from jixiao.extract.doc_records import DocumentError
+from jixiao.extract.readers.limits import ZIP_ERRORS
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP = b"PK\x03\x04"
@@ -69,7 +70,9 @@ def zip_kind(data: bytes, path: Path | str) -> str:
                     return "xlsx"
                 if b"wordprocessingml.document.main" in types:
                     return "docx"
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError) as error:
+    except DocumentError:
+        raise
+    except ZIP_ERRORS as error:
         raise DocumentError(
             path, f"broken zip file ({error}); expected XLSX, DOCX or ODS"
         ) from None

@@ -21,6 +21,17 @@ _CJK_GAP_RE = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
 _LATIN = re.compile(r"[A-Za-z0-9]")
 
 
+MAX_CELLS = 2_000_000  # one table's positions, merged copies included
+
+
+class TableTooLarge(ValueError):
+    """A grid over :data:`MAX_CELLS` positions (a hostile span or sheet range)."""
+
+    def __init__(self, cells: int) -> None:
+        self.cells = cells
+        super().__init__(f"a table of {cells:,} cells; expected at most {MAX_CELLS:,}")
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """A cell at 0-based ``row``/``column`` covering ``rows`` × ``columns`` positions."""
@@ -60,9 +71,14 @@ def close_cjk_gaps(text: str) -> str:
 def build_table(spans: Iterable[Span], where: Where, first: tuple[int, int] = (1, 1)) -> Table:
     """The grid the spans describe; a position claimed twice keeps the first claim.
     ``first``: the source row and column number of the grid's top-left position (a sheet's
-    used range may start below or right of A1)."""
+    used range may start below or right of A1). :class:`TableTooLarge` past
+    :data:`MAX_CELLS`."""
+    spans = list(spans)
+    height = max((s.row + max(s.rows, 1) for s in spans), default=0)
+    width = max((s.column + max(s.columns, 1) for s in spans), default=0)
+    if height * width > MAX_CELLS:
+        raise TableTooLarge(height * width)
     placed: dict[tuple[int, int], Cell] = {}
-    height = width = 0
     for span in spans:
         for r in range(span.row, span.row + max(span.rows, 1)):
             for c in range(span.column, span.column + max(span.columns, 1)):
@@ -74,7 +90,6 @@ def build_table(spans: Iterable[Span], where: Where, first: tuple[int, int] = (1
                     Where(span.line, where.page, where.sheet, r + first[0], c + first[1]),
                     merged=not origin,
                 )
-                height, width = max(height, r + 1), max(width, c + 1)
     rows = tuple(
         tuple(
             placed.get((r, c))

@@ -8,11 +8,15 @@ The rule (:func:`decode_bytes`), in order; every step can be tested on its own:
    UTF-16), else binary data, an error;
 4. valid UTF-8 is UTF-8;
 5. else GB18030 (a superset of GBK and GB2312) if it decodes and reads as Chinese: at
-   least half the non-ASCII characters are Han and at least 90 % are in GB2312 (text
-   in another encoding read as GB18030 lands mostly in its rare extension ranges);
+   least half the non-ASCII characters are Han or Chinese punctuation and at least 90 %
+   are in GB2312 (text in another encoding read as GB18030 lands mostly in its rare
+   extension ranges);
 6. else an error naming the file, the first byte that is not UTF-8, its offset and line.
 
-A file that ends inside a character says it is truncated. Text becomes one
+A file that ends inside a character says it is truncated. Step 4 first means a very
+short GB18030 text whose bytes happen to be valid UTF-8 too (``一`` is ``D2 BB``, UTF-8
+for ``һ``) reads as UTF-8; a real document is thousands of bytes long, and
+``--encoding`` settles any doubt. Text becomes one
 :class:`Paragraph` per non-blank line; a run of consecutive lines with tabs becomes one
 :class:`Table` (one row per line). Line numbers count from 1.
 """
@@ -26,7 +30,10 @@ from pathlib import Path
 from jixiao.extract.blocks import Block, BlockDocument, Cell, Paragraph, Table, Where
 from jixiao.extract.doc_records import DocumentError
 
-_HAN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# Han, CJK punctuation, full-width forms and the marks Chinese text prints (“” ‘’ — … ≥ ≤).
+_CHINESE_RE = re.compile(
+    r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u2010-\u2027\u2264\u2265]"
+)
 _EXPECTED = "expected UTF-8, GB18030/GBK or UTF-16 text (or name one with --encoding)"
 
 
@@ -72,11 +79,12 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def reads_as_chinese(text: str) -> bool:
-    """Step 5's test: most non-ASCII characters are Han, and nearly all are in GB2312."""
+    """Step 5's test: most non-ASCII characters are Chinese (Han or Chinese punctuation),
+    and nearly all are in GB2312."""
     wide = [ch for ch in text if ord(ch) > 0x7F]
     if not wide:
         return True
-    han = sum(1 for ch in wide if _HAN_RE.match(ch))
+    han = sum(1 for ch in wide if _CHINESE_RE.match(ch))
     common = 0
     for ch in wide:
         try:
