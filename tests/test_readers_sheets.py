@@ -65,7 +65,7 @@ def _xls(path: Path) -> Path:
 
 
 @pytest.mark.parametrize("writer", [_xlsx, _xls])
-def test_values_print_as_the_sheet_shows_them(writer, tmp_path: Path) -> None:  # noqa: ANN001
+def test_values_print_as_the_sheet_shows_them(writer: object, tmp_path: Path) -> None:
     doc = read_blocks(writer(tmp_path / f"values{'.xlsx' if writer is _xlsx else '.xls'}"))
     (table,) = doc.tables()
     assert [row[1].text for row in table.rows[1:]] == [shown for _, _, shown in CASES]
@@ -162,3 +162,27 @@ def test_date_formats_property(stamp: dt.datetime) -> None:
     assert render_date(stamp, "yyyy/m/d h:mm") == (
         f"{stamp.year}/{stamp.month}/{stamp.day} {stamp.hour}:{stamp.minute:02d}"
     )
+
+
+def test_a_last_row_with_one_label_stays_a_row(tmp_path: Path) -> None:
+    """Budget tables end in rows that print one label only (``十六、金融支出`` with no
+    amount): they are rows, not notes; a ``注`` line or a text merged across is a note."""
+    import openpyxl
+
+    from jixiao.extract.readers import blocks_to_text
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["收入", "金额", "支出", "金额"], ["一、财政拨款", "1.00", "十五、商业服务业等支出", ""],
+                [None, None, "十六、金融支出", None]):  # fmt: skip
+        sheet.append(row)
+    sheet["A4"] = "说明：金额为预算数（表下的说明，合并单元格）"
+    sheet.merge_cells("A4:D4")
+    book.save(tmp_path / "last.xlsx")
+    doc = read_blocks(tmp_path / "last.xlsx")
+    assert doc.tables()[0].texts()[-1] == ["", "", "十六、金融支出", ""]
+    assert [b.text for b in doc.blocks if isinstance(b, Paragraph)] == [
+        "说明：金额为预算数（表下的说明，合并单元格）"
+    ]
+    text = blocks_to_text(doc).splitlines()
+    assert text[2] == "\t\t十六、金融支出\t" and text[-1].startswith("说明：")

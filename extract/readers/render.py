@@ -2,8 +2,9 @@
 reads: one line per paragraph; one line per table row with cells separated by tabs.
 
 A merged copy prints as an empty cell (the label printed once for its block, as in the
-text the reader was built on). A leading or trailing row that prints a single text (a
-title or ``单位：万元`` inside the table's frame) prints as a plain line. Tabs and line
+text the reader was built on). A leading row that prints a single text (a title or
+``单位：万元`` inside the table's frame) prints as a plain line, and so does a trailing
+one that is a ``注`` note or merged across half the row or more. Tabs and line
 breaks inside a cell become spaces.
 """
 
@@ -16,25 +17,30 @@ def _clean(text: str) -> str:
     return " ".join(text.replace("\t", " ").split())
 
 
-def _single(row: tuple[Cell, ...]) -> str | None:
+def _single(row: tuple[Cell, ...], trailing: bool = False) -> str | None:
+    """The one text a row prints, if it prints one only; at the end of a table only a
+    note (``注…``) or a text merged across half the row or more counts (a last row with
+    one label is still a row)."""
     texts = [cell.text for cell in row if cell.text and not cell.merged]
-    if len(texts) == 1 and not any(
-        cell.text and cell.merged and cell.text != texts[0] for cell in row
-    ):
+    shown = [cell for cell in row if cell.text]
+    if len(texts) > 1 or len({cell.text for cell in shown}) > 1:
+        return None
+    if trailing and not (texts and (texts[0].startswith("注") or 2 * len(shown) >= len(row))):
+        return None
+    if texts:
         return _clean(texts[0])
-    if not texts and any(cell.text for cell in row):
-        return ""  # only copies of a merged cell printed above: nothing new
-    return None
+    return "" if shown else None  # only copies of a merged cell printed above: nothing new
 
 
 def table_lines(table: Table) -> list[str]:
+    """A table as lines: tab-separated rows, one-text rows at its edges as plain lines."""
     rows = list(table.rows)
     head: list[str] = []
     tail: list[str] = []
     while rows and (line := _single(rows[0])) is not None:
         head.append(line)
         rows.pop(0)
-    while rows and (line := _single(rows[-1])) is not None:
+    while rows and (line := _single(rows[-1], trailing=True)) is not None:
         tail.insert(0, line)
         rows.pop()
     body = ["\t".join("" if cell.merged else _clean(cell.text) for cell in row) for row in rows]

@@ -7,9 +7,10 @@ a 3,000 × 8 sheet 13× faster but drops number formats (``95.5%`` comes back as
 ``0.955``, ``1,234.50`` as ``1234.5``), which changes what a target says; budget sheets
 are small, so the readers that keep formats win.
 
-A sheet's cells split into runs of non-empty rows; in a run, leading and trailing rows
-that print one text only (a title, ``单位：万元``, a ``注：`` line, often merged across)
-become paragraphs, the rest one table. Hidden sheets are skipped. Each cell's ``Where``
+A sheet's cells split into runs of non-empty rows; in a run, leading rows that print one
+text only (a title, ``单位：万元``, often merged across) become paragraphs, and so do
+trailing ones that are a ``注`` note or merged across half the table; the rest is one
+table. Hidden sheets are skipped. Each cell's ``Where``
 names the sheet and its row and column as the spreadsheet numbers them.
 """
 
@@ -105,12 +106,18 @@ def sheet_blocks(
     return blocks
 
 
-def _peel(sheet: _Sheet, row: int, out: list[Block]) -> bool:
-    """A row that prints one text only becomes a paragraph (once, at its origin row)."""
+def _peel(sheet: _Sheet, row: int, out: list[Block], width: int = 0) -> bool:
+    """A row that prints one text only becomes a paragraph (once, at its origin row). With
+    ``width`` (the end of a table) only a ``注`` note or a text merged across half the
+    table or more: a last row with one label is still a row."""
     sources = sheet.sources(row)
     if len(sources) != 1:
         return False
     (r0, c0) = next(iter(sources))
+    if width:
+        _, _, _, c1 = sheet.ranges.get((r0, c0), (r0, c0, r0, c0))
+        if not (sheet.texts[(r0, c0)].startswith("注") or 2 * (c1 - c0 + 1) >= width):
+            return False
     if r0 == row:
         out.append(Paragraph(sheet.texts[(r0, c0)], Where(sheet=sheet.name, row=row)))
     return True
@@ -123,7 +130,8 @@ def _run_blocks(sheet: _Sheet, run: list[int]) -> list[Block]:
         run = run[1:]
     while run:
         last: list[Block] = []
-        if not _peel(sheet, run[-1], last):
+        columns = [c for r in run for c in (*sheet.by_row.get(r, ()), *sheet.covered.get(r, ()))]
+        if not _peel(sheet, run[-1], last, max(columns) - min(columns) + 1):
             break
         tail[:0] = last
         run = run[:-1]
