@@ -10,18 +10,23 @@ characters from these files.
 
 Tables come from the ruling lines only: visible strokes and thin filled rectangles. A
 white rectangle behind the print area (Excel exports draw one) is not a rule; without
-this filter the page title joins the table. Each cell spans the grid lines its box
-covers; its characters (by their centre) form lines, joined without a gap in Chinese.
+this filter the page title joins the table. Where vertical rules run past the outermost
+horizontal one (a table cut by a page break), a rule closes the cut row. Each cell spans
+the grid lines its box covers; its characters (by their centre) form lines, joined
+without a gap in Chinese.
+
 Text outside tables becomes one paragraph per printed line, in reading order (top to
 bottom), with the page number. A table that ends a page and one that starts the next
-with the same column rules are one table (repeated header rows dropped). A PDF without
-any character is a scan: an error, as are encrypted and broken files.
+with the same column rules are one table (repeated header rows dropped); page numbers
+(``13``, ``- 13 -``, ``第13页``) are page furniture and dropped. A PDF without any
+character is a scan: an error, as are encrypted and broken files.
 """
 
 from __future__ import annotations
 
 import bisect
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -32,6 +37,10 @@ from jixiao.extract.doc_records import DocumentError
 from jixiao.extract.readers.spans import Span, build_table, close_cjk_gaps, join_lines, squeeze
 
 Char = dict[str, Any]
+# A line that is only a page number: 13, - 13 -, —13—, 第13页, 第 13 页 共 31 页, 13/31.
+_FOLIO_RE = re.compile(
+    r"^[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*(?:共|/)\s*\d{1,4}\s*页?)?[-—–\s]*$"
+)
 _SNAP = 2.0  # points: coordinates this close are one grid line
 
 
@@ -60,6 +69,30 @@ def rules(page: Any) -> list[dict[str, Any]]:
         if stroked or (thin and rect.get("fill") and _dark(rect.get("non_stroking_color"))):
             found.append(rect)
     return found
+
+
+def close_open_ends(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A table cut by a page break has no rule above its first row on the next page (or
+    below its last row): where vertical rules run past the outermost horizontal rule, a
+    horizontal rule is added at their end, so the row there still becomes cells."""
+    upright = [e for e in edges if e["bottom"] - e["top"] > 3 and e["x1"] - e["x0"] < 3]
+    level = [e for e in edges if e["x1"] - e["x0"] > 3 and e["bottom"] - e["top"] < 3]
+    if len(upright) < 2 or not level:
+        return edges
+    left, right = min(e["x0"] for e in upright), max(e["x1"] for e in upright)
+    added = []
+    top, first = min(e["top"] for e in upright), min(e["top"] for e in level)
+    if top < first - 3:
+        added.append(top)
+    bottom, last = max(e["bottom"] for e in upright), max(e["bottom"] for e in level)
+    if bottom > last + 3:
+        added.append(bottom)
+    lines = [
+        {"object_type": "line", "x0": left, "x1": right, "top": y, "bottom": y,
+         "width": right - left, "height": 0.0}
+        for y in added
+    ]  # fmt: skip
+    return edges + lines
 
 
 def _grid(values: Iterable[float]) -> list[float]:
@@ -137,7 +170,7 @@ def page_blocks(page: Any, number: int, columns: dict[int, list[float]]) -> list
     chars = [c for c in page.chars if c.get("text", "").strip()]
     placed: list[tuple[float, Block]] = []
     taken: set[int] = set()
-    edges = rules(page)
+    edges = close_open_ends(rules(page))
     upright = sum(1 for e in edges if e["object_type"] == "rect" or abs(e["x1"] - e["x0"]) < 1)
     level = sum(1 for e in edges if e["object_type"] == "rect" or abs(e["bottom"] - e["top"]) < 1)
     if chars and upright >= 2 and level >= 2:
@@ -160,7 +193,7 @@ def page_blocks(page: Any, number: int, columns: dict[int, list[float]]) -> list
     rest = [c for c in chars if id(c) not in taken]
     for line_number, (top, text) in enumerate(text_lines(rest), start=1):
         text = squeeze(text)  # a gap between printed columns stays a space
-        if text:
+        if text and not _FOLIO_RE.match(text):
             placed.append((top, Paragraph(text, Where(page=number, line=line_number))))
     placed.sort(key=lambda item: item[0])
     return [block for _, block in placed]
