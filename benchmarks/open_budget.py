@@ -32,7 +32,8 @@ _PROJECTS_RE = re.compile(
     r"共\s*(\d+)\s*个项目实行绩效目标管理(?:[，,]\s*涉及财政性资金(?:合计)?\s*([\d,.]+)\s*万元)?"
 )
 _YEAR_RE = re.compile(r"(20\d\d)\s*年(?:度)?\s*(?:部门)?预算")
-_DEPT_RE = re.compile(r"部门[：:]\s*([^\s：:]{4,30}?)\s*(?:单位[：:]|$)")
+_ANY_YEAR_RE = re.compile(r"(20\d\d)年")
+_DEPT_RE = re.compile(r"部门(?:名称)?[：:]\s*([^\s：:]{4,30}?)\s*(?:单位[：:]|$)")
 _CODE_RE = re.compile(r"^\[?(\d{3})\]?$")
 
 
@@ -85,7 +86,7 @@ def facts(doc: BlockDocument) -> dict[str, object]:
     prose = _prose(doc)
     lines = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
     department = next((m.group(1) for t in lines if (m := _DEPT_RE.search(t))), None)
-    year = _YEAR_RE.search(prose)
+    year = _YEAR_RE.search(prose) or _ANY_YEAR_RE.search(prose)
     units = _UNITS_RE.search(prose)
     projects = _PROJECTS_RE.search(prose)
     summary = next(
