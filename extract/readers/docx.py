@@ -5,7 +5,8 @@ grid is read from the table's own elements instead: a ``w:tc`` covers ``gridSpan
 columns (after ``w:gridBefore`` skipped ones), and a ``w:tc`` with ``vMerge="continue"``
 is the cell above it extended down — its text is the origin's, marked ``merged``. A
 cell's paragraphs join as one string (no gap between Chinese text); a nested table's
-text joins its cell's.
+text joins its cell's. DOCX has no lines: a paragraph's ``Where.line`` is its number
+among the body's paragraphs (empty ones counted, as Word counts them).
 """
 
 from __future__ import annotations
