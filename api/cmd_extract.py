@@ -6,28 +6,27 @@ import argparse
 import json
 import sys
 
+from jixiao.api.common import RuntimeFailure, UsageError
 from jixiao.extract.indicators import parse_indicators
 from jixiao.extract.serialize import result_dict
 
 
 def parse_indicators_cmd(args: argparse.Namespace) -> int:
-    """Exits 0 with JSON: malformed text yields issues, not errors. Only bytes that are
-    not in a forced ``--encoding`` exit 2 (the user said what the input is)."""
+    """Exits 0 with JSON: malformed text yields issues, not errors. Only an unknown
+    ``--encoding`` (usage, 2) or bytes that are not in it (runtime, 3) stop it: the user
+    said what the input is."""
     data = sys.stdin.buffer.read()
     if args.encoding:
         try:
             text = data.decode(args.encoding)
         except LookupError:
-            print(f"jixiao parse-indicators: unknown encoding {args.encoding!r}", file=sys.stderr)
-            return 2
+            raise UsageError(f"unknown encoding {args.encoding!r}") from None
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
-            print(
-                f"jixiao parse-indicators: stdin:{line}: byte 0x{data[error.start]:02x} at offset"
-                f" {error.start} is not {args.encoding}; expected {args.encoding} text",
-                file=sys.stderr,
-            )
-            return 2
+            raise RuntimeFailure(
+                f"stdin:{line}: byte 0x{data[error.start]:02x} at offset {error.start}"
+                f" is not {args.encoding}; expected {args.encoding} text"
+            ) from None
         text = text.removeprefix("\ufeff")
     else:
         text = data.decode("utf-8", errors="replace")

@@ -1,6 +1,7 @@
 """Every published format, end to end: documents written by another library from known
 grids are read back by ``read_blocks`` (grids, merged flags, paragraphs) and by
-``jixiao ingest --dry-run --json`` (projects, indicators, units, totals)."""
+``jixiao ingest --dry-run --json`` (projects, indicators, units, totals): the sample
+project table of 002 and a per-project 绩效目标表 with merged level-1/level-2 cells."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from jixiao.extract.blocks import Paragraph, Table
+from jixiao.extract.document import read_document
 from jixiao.extract.indicators import parse_indicators
 from jixiao.extract.readers import blocks_to_text, detect_format, read_blocks
 from jixiao.extract.readers.render import table_lines
@@ -154,14 +156,23 @@ def test_ingest_dry_run_reads_every_format_as_the_text(written: dict) -> None:
         assert comparable(summary) == comparable(reference), kind
 
 
-def test_targets_table_alone_is_a_clear_error_for_todays_reader(written: dict) -> None:
-    """A per-project 绩效目标表 (no project rows) is not read by the text reader yet: the
-    error names the file and what it expected, whatever the format."""
-    for kind in ("xlsx", "pdf", "docx"):
-        path = written[(kind, "targets")]
-        proc = subprocess.run(
-            [JIXIAO, "ingest", "--dry-run", str(path)],
-            capture_output=True, text=True, timeout=120, check=False,
-        )  # fmt: skip
-        assert proc.returncode == 2
-        assert str(path) in proc.stderr and "expected" in proc.stderr
+def test_merged_targets_table_ingests_its_project_and_indicators(written: dict) -> None:
+    """The per-project 绩效目标表 with merged level cells, in every format: one project
+    (named in its 项目名称 row) with one indicator per grid row, levels filled from the
+    merged cells, the single 指标值 column as the annual target."""
+    paths = [written[(kind, "targets")] for kind in KINDS]
+    proc = subprocess.run(
+        [JIXIAO, "ingest", "--dry-run", "--json", *map(str, paths)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    grid = expected(TARGETS_GRID)
+    rows = grid[2:]
+    for kind, summary in zip(KINDS, json.loads(proc.stdout), strict=True):
+        assert (summary["projects"], summary["indicators"]) == (1, len(rows)), kind
+    want = [(r[0][0], r[1][0], r[2][0], r[3][0]) for r in rows]
+    for kind, path in zip(KINDS, paths, strict=True):
+        (project,) = read_document(path).projects
+        assert project.name == grid[0][1][0], kind
+        got = [(i.level1, i.level2, i.name, i.annual_target.raw) for i in project.indicators]
+        assert got == want, kind

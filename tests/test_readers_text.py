@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jixiao.api.common import EXIT_RUNTIME, EXIT_USAGE
 from jixiao.extract.blocks import Paragraph
 from jixiao.extract.doc_records import DocumentError
 from jixiao.extract.readers import read_bytes
@@ -148,7 +149,7 @@ def test_ingest_encoding_option(tmp_path: Path) -> None:
     reference = json.loads(_run("ingest", "--dry-run", "--json", str(sample)).stdout)
     assert detected[0]["projects"] == forced[0]["projects"] == reference[0]["projects"] > 0
     wrong = _run("ingest", "--dry-run", "--encoding", "utf-8", str(gbk))
-    assert wrong.returncode == 2
+    assert wrong.returncode == EXIT_RUNTIME
     assert f"{gbk}:" in wrong.stderr and "is not utf-8; expected utf-8 text" in wrong.stderr
 
 
@@ -167,7 +168,12 @@ def test_parse_indicators_encoding_option() -> None:
         [JIXIAO, "parse-indicators", "--encoding", "utf-8"], input=cell.encode("gb18030"),
         capture_output=True, timeout=60, check=False,
     )  # fmt: skip
-    assert bad.returncode == 2 and b"stdin:1: byte 0x" in bad.stderr
+    assert bad.returncode == EXIT_RUNTIME and b"stdin:1: byte 0x" in bad.stderr
+    unknown = subprocess.run(
+        [JIXIAO, "parse-indicators", "--encoding", "klingon"], input=b"x",
+        capture_output=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert unknown.returncode == EXIT_USAGE and b"unknown encoding" in unknown.stderr
 
 
 # ---------------------------------------------------------------- HTML

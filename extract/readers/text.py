@@ -95,6 +95,13 @@ def reads_as_chinese(text: str) -> bool:
     return han >= len(wide) / 2 and common >= 0.9 * len(wide)
 
 
+def _chinese_prefix(data: bytes, end: int) -> bool:
+    try:
+        return reads_as_chinese(data[:end].decode("gb18030"))
+    except UnicodeDecodeError:
+        return False
+
+
 def decode_bytes(data: bytes, path: Path | str, encoding: str | None = None) -> tuple[str, str]:
     """``(text, encoding)`` by the rule above; :class:`DocumentError` when none fits."""
     if encoding:
@@ -115,16 +122,11 @@ def decode_bytes(data: bytes, path: Path | str, encoding: str | None = None) -> 
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as error:
         bad = error
-    if bad.end >= len(data) and "end of data" in bad.reason:
-        raise DocumentError(
-            path,
-            "file ends inside a character (truncated); expected UTF-8 text",
-            _line_of(data, bad.start),
-        )
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as error:
-        if error.end >= len(data) and "incomplete" in error.reason:
+        cut = error.end >= len(data) and "incomplete" in error.reason
+        if cut and "end of data" not in bad.reason and _chinese_prefix(data, error.start):
             raise DocumentError(
                 path,
                 "file ends inside a character (truncated); expected GB18030 text",
@@ -133,6 +135,12 @@ def decode_bytes(data: bytes, path: Path | str, encoding: str | None = None) -> 
         text = ""
     if text and reads_as_chinese(text):
         return text, "gb18030"
+    if bad.end >= len(data) and "end of data" in bad.reason:
+        raise DocumentError(
+            path,
+            "file ends inside a character (truncated); expected UTF-8 text",
+            _line_of(data, bad.start),
+        )
     raise DocumentError(
         path,
         f"byte 0x{data[bad.start]:02x} at offset {bad.start} is not UTF-8, and the file"
