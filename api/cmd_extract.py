@@ -6,15 +6,32 @@ import argparse
 import json
 import sys
 
+from jixiao.api.common import RuntimeFailure, UsageError
 from jixiao.extract.indicators import parse_indicators
 from jixiao.extract.serialize import result_dict
 
 
 def parse_indicators_cmd(args: argparse.Namespace) -> int:
-    """Always exits 0 with JSON: malformed text yields issues, not errors."""
-    text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    """Exits 0 with JSON: malformed text yields issues, not errors. Only an unknown
+    ``--encoding`` (usage, 2) or bytes that are not in it (runtime, 3) stop it: the user
+    said what the input is."""
+    data = sys.stdin.buffer.read()
+    if args.encoding:
+        try:
+            text = data.decode(args.encoding)
+        except LookupError:
+            raise UsageError(f"unknown encoding {args.encoding!r}") from None
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            raise RuntimeFailure(
+                f"stdin:{line}: byte 0x{data[error.start]:02x} at offset {error.start}"
+                f" is not {args.encoding}; expected {args.encoding} text"
+            ) from None
+        text = text.removeprefix("\ufeff")
+    else:
+        text = data.decode("utf-8", errors="replace")
     result = result_dict(parse_indicators(text))
-    if "\ufffd" in text:
+    if "\ufffd" in text and not args.encoding:
         result["issues"].insert(
             0,
             {
@@ -31,4 +48,9 @@ def parse_indicators_cmd(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("parse-indicators", help="parse one 绩效指标 cell from stdin, print JSON")
     p.add_argument("--pretty", action="store_true", help="indent the JSON")
+    p.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="decode stdin in this encoding (e.g. gb18030, utf-16) instead of UTF-8",
+    )
     p.set_defaults(func=parse_indicators_cmd)

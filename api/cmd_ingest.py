@@ -1,4 +1,7 @@
-"""``jixiao ingest``: read documents into the store; with ``--dry-run`` only report them."""
+"""``jixiao ingest``: read documents into the store; with ``--dry-run`` only report them.
+
+Documents may be PDF, XLSX/XLS/ODS, HTML, DOCX or text (UTF-8, UTF-16, GB18030/GBK);
+``--encoding`` forces a text or HTML file's encoding."""
 
 from __future__ import annotations
 
@@ -35,7 +38,7 @@ def _print_text(summaries: list[dict]) -> None:
 
 def _dry_run(args: argparse.Namespace) -> int:
     try:
-        summaries = summarize([Path(p) for p in args.paths])
+        summaries = summarize([Path(p) for p in args.paths], args.encoding)
     except DocumentError as exc:
         raise RuntimeFailure(str(exc)) from None
     if args.json:
@@ -79,6 +82,7 @@ def _store_run(args: argparse.Namespace) -> int:
         progress=_Bar(not args.quiet),
         force=args.force,
         validate=not args.no_validate,
+        encoding=args.encoding,
     )
     store.flush()
     if args.json:
@@ -136,6 +140,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--no-validate",
         action="store_true",
         help="skip the SHACL validation of each stored document (run 'jixiao validate' later)",
+    )
+    p.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="read text and HTML files in this encoding (e.g. gb18030, utf-16);"
+        " default: detected (UTF-8, UTF-16 with BOM, else GB18030)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=ingest_cmd)

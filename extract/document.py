@@ -1,7 +1,8 @@
 """Read a whole budget document: ``read_document(path) -> Document``.
 
-Passes, in order: decode the bytes (binary, wrong encoding and a cut character are
-errors); detect the kind, department, fiscal year and unit of amounts; find the
+Passes, in order: decode the bytes (text in UTF-8, UTF-16 or GB18030; other formats
+through :mod:`extract.readers` as tab-separated text; binary, wrong encoding and a cut
+character are errors); detect the kind, department, fiscal year and unit of amounts; find the
 standard tables by title; read the project table (units, projects, 合计, indicators
 via :func:`extract.indicators.parse_indicators`), the functional-classification
 tables, the 三公 table and the department performance table; check the sums.
@@ -26,6 +27,9 @@ from jixiao.extract.doc_records import (
 )
 from jixiao.extract.layout import clean_cell, tab_rows
 from jixiao.extract.projects import IndicatorParser, ProjectTable, read_project_table
+from jixiao.extract.readers import Limits, blocks_to_text, detect_format, read_bytes
+from jixiao.extract.readers.limits import check_size
+from jixiao.extract.readers.text import decode_bytes
 from jixiao.extract.records import Indicator, Issue
 from jixiao.extract.tables import (
     FUNCTIONAL,
@@ -47,27 +51,30 @@ _RENAME_RE = re.compile(
 _CODE_NAME_RE = re.compile(r"^(\d{6})\t([^\t]+)")
 
 
-def decode(data: bytes, path: Path | str) -> str:
-    """UTF-8 text of ``data``; a clear :class:`DocumentError` for anything else."""
-    if b"\x00" in data[:65536]:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise DocumentError(path, "binary data (NUL byte); expected UTF-8 text", line)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        if error.start >= len(data) - 3 and error.reason == "unexpected end of data":
-            raise DocumentError(
-                path, "file ends inside a character (truncated); expected UTF-8 text", line
-            ) from None
-        raise DocumentError(
-            path,
-            f"byte 0x{data[error.start]:02x} is not UTF-8;"
-            " expected UTF-8 text (GBK or another encoding?)",
-            line,
-        ) from None
+def decode(data: bytes, path: Path | str, encoding: str | None = None) -> str:
+    """The text of a text file (UTF-8, UTF-16 or GB18030/GBK by the rule of
+    :func:`extract.readers.text.decode_bytes`, or ``encoding`` when given); a clear
+    :class:`DocumentError` for anything else."""
+    text, _ = decode_bytes(data, path, encoding)
     if not _HAN_RE.search(text):
         raise DocumentError(path, "no Chinese text; expected a budget document (wrong encoding?)")
+    return text
+
+
+def document_text(data: bytes, path: Path | str, encoding: str | None = None) -> str:
+    """The lines :func:`read_text` reads, from a file of any published format: text is
+    decoded as it is; PDF, spreadsheets, HTML and DOCX go through their blocks
+    (:func:`extract.readers.read_bytes`) rendered as tab-separated rows."""
+    limits = Limits.from_env()
+    if len(data) > limits.max_bytes:
+        raise DocumentError(
+            path, f"file is over {limits.max_bytes >> 20} MB; expected a smaller document"
+        )
+    if detect_format(data, path) == "text":
+        return decode(data, path, encoding)
+    text = blocks_to_text(read_bytes(data, path, encoding=encoding))
+    if not _HAN_RE.search(text):
+        raise DocumentError(path, "no Chinese text; expected a budget document")
     return text
 
 
@@ -239,10 +246,12 @@ def _read_budget(text: str, path: Path | str) -> Document:
     )
 
 
-def read_document(path: Path | str) -> Document:
-    """Read the budget document at ``path``; :class:`DocumentError` if it cannot be read."""
+def read_document(path: Path | str, encoding: str | None = None) -> Document:
+    """Read the budget document at ``path`` in any published format (``encoding`` forces
+    a text or HTML file's); :class:`DocumentError` if it cannot be read."""
+    check_size(path, Limits.from_env())
     try:
         data = Path(path).read_bytes()
     except OSError as error:
         raise DocumentError(path, f"cannot read file ({error.strerror})") from None
-    return read_text(decode(data, path), path)
+    return read_text(document_text(data, path, encoding), path)

@@ -48,10 +48,11 @@ def summarize_documents(docs: Sequence[Document]) -> list[dict[str, object]]:
     return out
 
 
-def summarize(paths: list[Path]) -> list[dict[str, object]]:
+def summarize(paths: list[Path], encoding: str | None = None) -> list[dict[str, object]]:
     """Read every document at ``paths`` and summarise each: ``file``, ``kind``,
     ``department``, ``fiscal_year``, ``units``, ``projects``, ``total`` (the 合计 of the
     project table, 万元), ``indicators``, ``linked_projects`` (projects matched to another
-    given document of the same year) and ``issues`` (``{code, message, line}``)."""
-    docs = [read_document(path) for path in paths]
+    given document of the same year) and ``issues`` (``{code, message, line}``).
+    ``encoding`` forces the encoding of text and HTML files."""
+    docs = [read_document(path, encoding) for path in paths]
     return summarize_documents(docs)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from jixiao.extract.doc_records import Document, DocumentError
-from jixiao.extract.document import decode, read_text
+from jixiao.extract.document import document_text, read_text
 from jixiao.extract.linking import (
     Link,
     link_across_years,
@@ -62,14 +62,15 @@ class Loaded:
     seconds: float
 
 
-def read_one(path: Path) -> Loaded:
-    """Read and parse one file; :class:`DocumentError` if it cannot be read."""
+def read_one(path: Path, encoding: str | None = None) -> Loaded:
+    """Read and parse one file of any published format (``encoding`` forces a text
+    file's); :class:`DocumentError` if it cannot be read."""
     start = time.perf_counter()
     try:
         data = path.read_bytes()
     except OSError as error:
         raise DocumentError(path, f"cannot read file ({error.strerror})") from None
-    doc = read_text(decode(data, path), path)
+    doc = read_text(document_text(data, path, encoding), path)
     return Loaded(doc, hashlib.sha256(data).hexdigest(), time.perf_counter() - start)
 
 
@@ -145,18 +146,20 @@ def ingest_paths(
     progress: Progress | None = None,
     force: bool = False,
     validate: bool = True,
+    encoding: str | None = None,
 ) -> list[DocResult]:
     """Ingest the documents at ``paths`` into ``store``; one :class:`DocResult` each, in
     order. ``progress(done, total, result)`` is called after each document. Each stored
     document is validated with the SHACL shapes and its report kept in
-    ``<document>/report`` (architecture.md), unless ``validate`` is false."""
+    ``<document>/report`` (architecture.md), unless ``validate`` is false. ``encoding``
+    forces the encoding of text and HTML files."""
     ensure_ontology(store)
     results: list[DocResult] = []
     loaded: list[Loaded] = []
     by_path: dict[str, DocResult] = {}
     for path in paths:
         try:
-            item = read_one(Path(path))
+            item = read_one(Path(path), encoding)
         except DocumentError as error:
             results.append(DocResult(str(path), "error", error=str(error)))
             continue

@@ -231,12 +231,22 @@ def test_binary_file(tmp_path: Path) -> None:
         read_document(bad)
 
 
+def test_gbk_reads_as_utf8_does(tmp_path: Path) -> None:
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes(D000.read_text(encoding="utf-8").encode("gbk", errors="replace"))
+    assert summarize([gbk])[0] | {"file": ""} == summarize([D000])[0] | {"file": ""}
+
+
 def test_wrong_encoding(tmp_path: Path) -> None:
-    bad = tmp_path / "gbk.txt"
-    bad.write_bytes(D000.read_text(encoding="utf-8").encode("gbk", errors="replace"))
-    with pytest.raises(DocumentError, match=r"gbk\.txt:\d+: .*not UTF-8") as info:
+    lines = D000.read_bytes().split(b"\n")
+    lines[9] = b"\xff\xfe" + lines[9]  # invalid in UTF-8 and in GB18030
+    bad = tmp_path / "broken.txt"
+    bad.write_bytes(b"\n".join(lines))
+    offset = len(b"\n".join(lines[:9])) + 1
+    with pytest.raises(
+        DocumentError, match=rf"broken\.txt:10: byte 0xff at offset {offset} is not UTF-8"
+    ):
         read_document(bad)
-    assert info.value.line is not None
 
 
 def test_cut_inside_a_character(tmp_path: Path) -> None:
