@@ -8,6 +8,7 @@ import sys
 
 from jixiao.api.common import RuntimeFailure, UsageError
 from jixiao.extract.indicators import parse_indicators
+from jixiao.extract.semantics.pairs import inferred_result
 from jixiao.extract.serialize import result_dict
 
 
@@ -30,7 +31,8 @@ def parse_indicators_cmd(args: argparse.Namespace) -> int:
         text = text.removeprefix("\ufeff")
     else:
         text = data.decode("utf-8", errors="replace")
-    result = result_dict(parse_indicators(text))
+    parsed = parse_indicators(text)
+    result = inferred_result(text, parsed) if args.infer else result_dict(parsed)
     if "\ufffd" in text and not args.encoding:
         result["issues"].insert(
             0,
@@ -52,5 +54,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--encoding",
         metavar="NAME",
         help="decode stdin in this encoding (e.g. gb18030, utf-16) instead of UTF-8",
+    )
+    p.add_argument(
+        "--infer",
+        action="store_true",
+        help="fill a missing level1/level2 with the classifier's answer (marked inferred);"
+        " input may be one indicator per line: name<TAB>target",
     )
     p.set_defaults(func=parse_indicators_cmd)

@@ -38,9 +38,15 @@ def lacks_block(lacks: Lacks | None, mode: Mode) -> str:
     concept, keyword = CATEGORY[lacks]
     block = f"MINUS {{ ?p jx:coversCategory jx:{concept} }}"
     if mode is Mode.lenient:
+        # 不满意回访率 and other inverse indicators are no satisfaction indicators
+        inverse = (
+            ' FILTER(!CONTAINS(STR(?lt), "不满意")) MINUS { ?li jx:lowerIsBetter true }'
+            if lacks is Lacks.satisfaction
+            else ""
+        )
         block += (
             "\n  MINUS { ?p jx:hasIndicator ?li . ?li jx:name|jx:level1Text|jx:level2Text ?lt "
-            f'FILTER(CONTAINS(STR(?lt), "{keyword}")) }}'
+            f'FILTER(CONTAINS(STR(?lt), "{keyword}")){inverse} }}'
         )
     return block
 

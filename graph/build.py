@@ -20,9 +20,11 @@ from pathlib import PurePath
 from jixiao.extract.doc_records import Amounts, Document, Project
 from jixiao.extract.linking import renames_of
 from jixiao.extract.records import Indicator, Target
+from jixiao.extract.semantics.direction import is_inverse
 from jixiao.extract.target import parse_target
 from jixiao.graph import iris
 from jixiao.graph.namespaces import JX as JX_NS
+from jixiao.graph.semantics import Key, inferences, inferred_levels
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
@@ -63,6 +65,7 @@ def year(value: int) -> str:
 
 
 TRUE = f'"true"^^<{XSD}boolean>'
+SATISFACTION_CATEGORY = "https://w3id.org/jixiao/ontology#CategorySatisfaction"
 
 _AMOUNTS = (
     ("total", "amountTotal"),
@@ -82,6 +85,7 @@ level1 level2 level1Code level2Code level1Text level2Text periodTarget annualTar
 score comparator number upperNumber unitText scale baseUnit value qudtUnit baseQudtUnit qualifier
 qualitative classified placeholder organization tableTitle classCode functionalClass amountBasic
 amountProject section sha256 documentKind renamedFrom sameProjectAs previousYear coversCategory
+lowerIsBetter inferredLevel1 inferredLevel2 level1Confidence level2Confidence
 """
 P = {name: f"<{getattr(JX_NS, name)}>" for name in _TERMS.split()}
 for _field, _term in _AMOUNTS:
@@ -150,9 +154,15 @@ def add_target(out: Triples, s: str, t: Target) -> None:
 
 
 def add_indicator(
-    out: Triples, project: str, ind: Indicator, line: int, fiscal_year: int | None
-) -> tuple[str | None, str | None]:
-    """The indicator's triples; returns its level-1 and level-2 concepts (or None)."""
+    out: Triples,
+    project: str,
+    ind: Indicator,
+    line: int,
+    fiscal_year: int | None,
+    inference: object | None = None,
+) -> list[str]:
+    """The indicator's triples; returns the concepts its project's coverage counts:
+    printed level 1 and 2, else inferred ones; none for satisfaction when inverse."""
     s = iri(iris.indicator_iri(project[1:-1], ind.position))
     add = out.add
     add(project, P["hasIndicator"], s)
@@ -169,6 +179,17 @@ def add_indicator(
         add(s, P["level1"], iri(level1))
     if level2 is not None:
         add(s, P["level2"], iri(level2))
+    covered = [c for c in (level1, level2) if c]
+    if is_inverse(ind.name):
+        add(s, P["lowerIsBetter"], TRUE)
+    for level, label, confidence in inferred_levels(inference):
+        concept = frames.concept(None, label, fiscal_year)
+        if concept:
+            add(s, P[f"inferredLevel{level}"], iri(concept))
+            add(s, P[f"level{level}Confidence"], decimal(confidence))
+            covered.append(concept)
+    if is_inverse(ind.name):  # never satisfaction coverage, whatever it was filed under
+        covered = [c for c in covered if frames.category.get(c) != SATISFACTION_CATEGORY]
     for value, term in (
         (ind.level1_code, "level1Code"),
         (ind.level2_code, "level2Code"),
@@ -189,7 +210,7 @@ def add_indicator(
         add(s, P["periodTarget"], node)
         add(s, P["annualTarget"], node)
         add_target(out, node, period)
-        return level1, level2
+        return covered
     for target, which, term in (
         (period, "period", "periodTarget"),
         (annual, "annual", "annualTarget"),
@@ -198,10 +219,12 @@ def add_indicator(
             node = iri(iris.target_iri(s[1:-1], which))
             add(s, P[term], node)
             add_target(out, node, target)
-    return level1, level2
+    return covered
 
 
-def add_project(out: Triples, doc_node: str, proj: Project, unit: str) -> str:
+def add_project(
+    out: Triples, doc_node: str, proj: Project, unit: str, inferred: Mapping[Key, object]
+) -> str:
     s = iri(iris.project_iri(proj.fiscal_year, proj.unit, proj.name))
     add = out.add
     add(s, RDF_TYPE, P["Project"])
@@ -223,7 +246,8 @@ def add_project(out: Triples, doc_node: str, proj: Project, unit: str) -> str:
     add(s, PROV_FROM, doc_node)
     concepts: set[str] = set()
     for ind in proj.indicators:
-        concepts.update(c for c in add_indicator(out, s, ind, proj.line, proj.fiscal_year) if c)
+        guess = inferred.get((proj.line, ind.position))
+        concepts.update(add_indicator(out, s, ind, proj.line, proj.fiscal_year, guess))
     add_coverage(out, s, concepts)
     return s
 
@@ -302,8 +326,9 @@ def build_document(
         add(s, P["tableTitle"], string(project_title))
         add_amounts(out, s, unit.amounts)
         _row(out, s, doc_node, unit.line, doc.fiscal_year)
+    inferred = inferences(doc)
     for proj in doc.projects:
-        add_project(out, doc_node, proj, units[proj.unit])
+        add_project(out, doc_node, proj, units[proj.unit], inferred)
     add_budget_lines(out, doc, doc_node, dept)
     for s_iri, term, o_iri in links:
         add(iri(s_iri), P[term], iri(o_iri))

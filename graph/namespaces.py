@@ -79,6 +79,11 @@ class JX(DefinedNamespace):
     renamedFrom: URIRef  # organisation (new name) → organisation (earlier name)
     hasIndicator: URIRef  # project → indicator
     coversCategory: URIRef  # project → jx:Category… concept (derived from its indicators)
+    lowerIsBetter: URIRef  # an inverse indicator (不满意率, 投诉率): derived from its name
+    inferredLevel1: URIRef  # classifier's level-1 concept where none was printed
+    inferredLevel2: URIRef
+    level1Confidence: URIRef
+    level2Confidence: URIRef
     sameProjectAs: URIRef  # project ↔ the same project in another year
     previousYear: URIRef  # project → the same project in the previous year
     functionalClass: URIRef  # budget line → functional classification concept

@@ -69,9 +69,9 @@ def test_fail_on_violation_exits_1_on_the_samples(store: Path) -> None:
         "15 findings at or above Violation (--fail-on)"
     )
     warning = run("validate", "--store", str(store), "--no-write", "--fail-on", "Warning")
-    assert warning.returncode == 1 and "47 findings at or above Warning" in warning.stderr
+    assert warning.returncode == 1 and "48 findings at or above Warning" in warning.stderr
     plain = run("validate", "--store", str(store), "--no-write")
-    assert plain.returncode == 0 and "50 findings" in plain.stdout
+    assert plain.returncode == 0 and "51 findings" in plain.stdout
 
 
 def test_usage_errors_exit_2(store: Path) -> None:

@@ -75,12 +75,12 @@ def test_check_queries_are_the_named_ones() -> None:
 
 def test_projects_without_satisfaction_strict_and_lenient(store: ox.Store) -> None:
     strict = rows(store, "projects_without_satisfaction")
-    assert len(strict) == 24 and {r["fiscalYear"] for r in strict} == {"2026"}
+    assert len(strict) == 25 and {r["fiscalYear"] for r in strict} == {"2026"}
     classified = [r for r in strict if "SM" in (r["name"] or "")]
     assert len(classified) == 3
     lenient = rows(store, "projects_without_satisfaction_lenient")
     assert {r["project"] for r in lenient} <= {r["project"] for r in strict}
-    assert len(lenient) == 24
+    assert len(lenient) == 25
 
 
 def test_completeness_queries(store: ox.Store) -> None:

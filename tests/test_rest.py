@@ -65,8 +65,8 @@ def assert_error(response: httpx.Response, status: int, code: str | None = None)
 
 def test_projects_2026_lacking_satisfaction(server: Server) -> None:
     body = get(server, "/api/projects", params={"year": 2026, "lacks": "satisfaction"}).json()
-    assert body["total"] == 24
-    assert len(body["items"]) == 24
+    assert body["total"] == 25
+    assert len(body["items"]) == 25
     item = body["items"][0]
     assert set(item) >= {"id", "name", "unit", "year", "amount"}
     assert all(i["year"] == 2026 for i in body["items"])
@@ -79,7 +79,7 @@ def test_projects_2026_lacking_satisfaction(server: Server) -> None:
 
 def test_projects_paging_and_filters(server: Server) -> None:
     everything = get(server, "/api/projects", params={"limit": 1000}).json()
-    assert everything["total"] == len(everything["items"]) > 24
+    assert everything["total"] == len(everything["items"]) > 25
     page = get(server, "/api/projects", params={"limit": 5, "offset": 5}).json()
     assert page["total"] == everything["total"]
     assert page["items"] == everything["items"][5:10]
@@ -95,7 +95,7 @@ def test_projects_paging_and_filters(server: Server) -> None:
     assert {i["unit"] for i in by_name["items"]} == {unit}
     lenient = get(server, "/api/projects", params={"year": 2026, "lacks": "satisfaction",
                                                    "mode": "lenient"}).json()  # fmt: skip
-    assert lenient["total"] <= 24
+    assert lenient["total"] <= 25
     none = get(server, "/api/projects", params={"unit": '没有这个单位" } ; DROP ALL #'}).json()
     assert none == {"total": 0, "items": []}
 
@@ -218,7 +218,7 @@ def test_upload_needs_the_token(server: Server) -> None:
     # the service still answers from its (new) checkpoint
     assert (
         get(server, "/api/projects", params={"year": 2026, "lacks": "satisfaction"}).json()["total"]
-        == 24
+        == 25
     )
 
 

@@ -52,9 +52,9 @@ def findings(store_dir: Path) -> list[Finding]:
 
 def test_counts_per_severity_and_shape(findings: list[Finding]) -> None:
     severities = Counter(f.severity for f in findings)
-    assert severities == {"Violation": 15, "Warning": 32, "Info": 3}
+    assert severities == {"Violation": 15, "Warning": 33, "Info": 3}
     shapes = Counter(f.shape.rsplit("#", 1)[-1] for f in findings)
-    assert shapes["ProjectSatisfactionShape"] == 24
+    assert shapes["ProjectSatisfactionShape"] == 25
     assert shapes["ClassifiedTextShape"] == 3
     assert shapes["SatisfactionUnitShape"] == 1
     assert all(f.message_zh and f.message_en for f in findings)
@@ -89,10 +89,10 @@ def test_reports_stored_per_document(store_dir: Path, findings: list[Finding]) -
     sizes = {d: len(document_ntriples(st, d)) for d in documents}
     busy = max(sizes, key=sizes.__getitem__)
     again = validate_and_store(st, busy)
-    assert len(again.findings) == 50
+    assert len(again.findings) == 51
     report = ox.NamedNode(report_graph(busy))
     result = ox.NamedNode("http://www.w3.org/ns/shacl#result")
-    assert sum(1 for _ in st.quads_for_pattern(None, result, None, report)) == 50
+    assert sum(1 for _ in st.quads_for_pattern(None, result, None, report)) == 51
     del st
     gc.collect()  # pyoxigraph releases the RocksDB lock when the Store is freed
 
@@ -108,7 +108,7 @@ def test_cli_json(store_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     first = payload["results"][0]
     assert set(first) == {"severity", "focus", "focus_label", "shape", "path", "value", "message"}
     assert set(first["message"]) == {"zh", "en"}
-    assert payload["summary"]["by_severity"] == {"Violation": 15, "Warning": 32, "Info": 3}
+    assert payload["summary"]["by_severity"] == {"Violation": 15, "Warning": 33, "Info": 3}
 
 
 def test_cli_text_and_ttl(store_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -127,4 +127,4 @@ def test_cli_text_and_ttl(store_dir: Path, capsys: pytest.CaptureFixture[str]) -
 
     report = Graph().parse(data=capsys.readouterr().out, format="turtle")
     assert len(list(report.subjects(None, SH.ValidationReport))) == 1
-    assert len(list(report.objects(None, SH.result))) == 50
+    assert len(list(report.objects(None, SH.result))) == 51

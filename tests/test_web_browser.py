@@ -100,7 +100,7 @@ def test_audit_form_filters_2026_without_satisfaction(server: Server, page: sync
     with page.expect_navigation():
         page.click("#audit-form button[type=submit]")
     assert re.search(r"lacks=satisfaction", page.url) and re.search(r"year=2026", page.url)
-    assert page.locator("tr[data-project]").count() == 24
+    assert page.locator("tr[data-project]").count() == 25
     expected = {i["id"] for i in api_projects(server, year=2026, lacks="satisfaction")["items"]}
     shown = set(
         page.eval_on_selector_all("tr[data-project]", "rs => rs.map(r => r.dataset.project)")
@@ -115,7 +115,7 @@ def test_audit_form_filters_2026_without_satisfaction(server: Server, page: sync
     amounts = page.eval_on_selector_all(
         "#projects tbody tr td:nth-child(4)", "cs => cs.map(c => Number(c.dataset.sort))"
     )
-    assert amounts == sorted(amounts, reverse=True) and len(amounts) == 24
+    assert amounts == sorted(amounts, reverse=True) and len(amounts) == 25
     # open the first project of the list and see its indicators
     first = page.locator("tr[data-project]").first
     iri = first.get_attribute("data-project")
@@ -176,7 +176,7 @@ def test_switch_to_english(server: Server, page: sync_api.Page) -> None:
         page.click("#lang-switch")
     assert page.locator("html").get_attribute("lang") == "en"
     assert "lang=en" in page.url and "lacks=satisfaction" in page.url
-    assert page.locator("tr[data-project]").count() == 24
+    assert page.locator("tr[data-project]").count() == 25
     assert page.locator("nav a[aria-current]").inner_text() == "Audit"
     shot(page, "audit-en")
     with page.expect_navigation():
@@ -199,7 +199,7 @@ def test_pages_work_without_javascript(server: Server, browser: sync_api.Browser
         page.select_option("#f-year", "2026")
         with page.expect_navigation():
             page.click("#audit-form button[type=submit]")
-        assert page.locator("tr[data-project]").count() == 24
+        assert page.locator("tr[data-project]").count() == 25
         page.goto(server.base + "/sparql-ui")
         page.fill("#query", "SELECT (COUNT(*) AS ?n) WHERE { ?p a jx:Project }")
         with page.expect_navigation():

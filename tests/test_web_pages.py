@@ -88,14 +88,14 @@ def test_language_switch_keeps_the_filters(server: Server) -> None:
     assert parse_qs(urlsplit(back).query) == {"lacks": ["cost"], "year": ["2026"]}
 
 
-def test_audit_2026_without_satisfaction_has_the_24_projects_of_the_api(server: Server) -> None:
+def test_audit_2026_without_satisfaction_has_the_25_projects_of_the_api(server: Server) -> None:
     api = api_projects(server, year=2026, lacks="satisfaction")
-    assert api["total"] == 24
+    assert api["total"] == 25
     doc = page(server, "/audit", lacks="satisfaction", year="2026")
     found = rows(doc)
-    assert len(found) == 24
+    assert len(found) == 25
     assert {r.get("data-project") for r in found} == {i["id"] for i in api["items"]}
-    assert doc.get_element_by_id("row-count").get("data-total") == "24"
+    assert doc.get_element_by_id("row-count").get("data-total") == "25"
     by_id = {i["id"]: i for i in api["items"]}
     for row in found:
         item = by_id[row.get("data-project")]
@@ -146,7 +146,7 @@ def test_audit_csv_download(server: Server) -> None:
     assert text.startswith("\ufeff")
     table = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert table[0][:3] == ["项目", "单位", "年度"]
-    assert len(table) == 25
+    assert len(table) == 26
     api = api_projects(server, year=2026, lacks="satisfaction")["items"]
     assert {r[-1] for r in table[1:]} == {i["id"] for i in api}
     assert {r[table[0].index("满意度")] for r in table[1:]} <= {"无", "仅名称提及"}
@@ -155,7 +155,7 @@ def test_audit_csv_download(server: Server) -> None:
     assert header[:3] == ["Project", "Unit", "Year"]
 
 
-def test_audit_xlsx_download_opens_with_24_rows(server: Server) -> None:
+def test_audit_xlsx_download_opens_with_25_rows(server: Server) -> None:
     response = get(server, "/audit.xlsx", params={"lacks": "satisfaction", "year": "2026"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(
@@ -163,7 +163,7 @@ def test_audit_xlsx_download_opens_with_24_rows(server: Server) -> None:
     )
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
     values = list(sheet.iter_rows(values_only=True))
-    assert len(values) == 25
+    assert len(values) == 26
     assert values[0][:3] == ("项目", "单位", "年度")
     api = {i["id"]: i for i in api_projects(server, year=2026, lacks="satisfaction")["items"]}
     assert {v[-1] for v in values[1:]} == set(api)
@@ -327,7 +327,7 @@ def test_findings_page_filters_by_severity_and_rule(server: Server) -> None:
     rules = page(server, "/findings", shape="ProjectSatisfactionShape").xpath(
         "//tr[@data-severity]"
     )
-    assert len(rules) == api_projects(server, lacks="satisfaction")["total"] == 24
+    assert len(rules) == api_projects(server, lacks="satisfaction")["total"] == 25
     options = page(server, "/findings").xpath("//select[@name='shape']/option/@value")
     assert "RateUnitShape" in options
     # nested results (sh:detail, e.g. the branches of an sh:or) explain a finding: not listed
@@ -464,7 +464,7 @@ def test_upload_page_ingests_with_the_token(server: Server) -> None:
     result = html.fromstring(ok.text)
     assert result.get("lang") == "en"
     assert result.xpath("//table[@id='upload-result']//tr/@data-status") == ["unchanged"]
-    assert api_projects(server, year=2026, lacks="satisfaction")["total"] == 24
+    assert api_projects(server, year=2026, lacks="satisfaction")["total"] == 25
 
 
 def test_upload_page_says_when_ingest_is_off(tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -484,9 +484,14 @@ def test_overview_coverage_counts_the_indicators_categories(server: Server) -> N
     all4, projects = (int(n) for n in re.search(r"\((\d+)/(\d+)\)", text).groups())  # type: ignore[union-attr]
     jx = "PREFIX jx: <https://w3id.org/jixiao/ontology#>\n"
     assert projects == sparql_count(server, jx + "SELECT (COUNT(*) AS ?n) { ?p a jx:Project }")
+    # an inverse indicator (jx:lowerIsBetter: 投诉率) never counts as satisfaction
     has = " ".join(
-        f"FILTER EXISTS {{ ?p jx:hasIndicator/(jx:level1|jx:level2)/jx:category jx:{c} }}"
-        for c in ("CategoryOutput", "CategoryEffect", "CategorySatisfaction", "CategoryCost")
+        f"FILTER EXISTS {{ ?p jx:hasIndicator ?i{n} . ?i{n} (jx:level1|jx:level2)/jx:category"
+        f" jx:{c} FILTER ({str(c != 'CategorySatisfaction').lower()} || NOT EXISTS"
+        f" {{ ?i{n} jx:lowerIsBetter true }}) }}"
+        for n, c in enumerate(
+            ("CategoryOutput", "CategoryEffect", "CategorySatisfaction", "CategoryCost")
+        )
     )
     assert (
         0

@@ -110,6 +110,8 @@ _NAMED_OF = """
 SELECT DISTINCT ?p ?k WHERE {
   {many} VALUES ?k { "产出" "效益" "满意" "成本" }
   ?p jx:hasIndicator ?i . ?i jx:name|jx:level1Text|jx:level2Text ?t FILTER(CONTAINS(STR(?t), ?k))
+  OPTIONAL { ?i jx:lowerIsBetter ?inverse }
+  FILTER(?k != "满意" || (!CONTAINS(STR(?t), "不满意") && !BOUND(?inverse)))
 }
 """
 _KEYWORD = {c.keyword: c.key for c in CATEGORIES}
