@@ -56,6 +56,12 @@ CASES: dict[str, tuple[str, str, str, set[tuple[str, str, str]]]] = {
         "",
         {("ProjectSatisfactionShape", "Warning", "p")},
     ),
+    "inverse_is_no_satisfaction": (
+        'ex:i3 a jx:Indicator ; jx:name "服务对象满意度"',
+        'ex:i3 a jx:Indicator ; jx:name "服务对象有效投诉率" ; jx:lowerIsBetter true',
+        "",
+        {("ProjectSatisfactionShape", "Warning", "p")},
+    ),
     "no_cost_2026": (
         "jx:level1 gz:4 ; jx:level2 gz:41",
         "jx:level1 gz:1 ; jx:level2 gz:11",
@@ -188,9 +194,22 @@ CASES: dict[str, tuple[str, str, str, set[tuple[str, str, str]]]] = {
 }
 
 
+# jx:coversCategory as the build derives it (graph.build.add_indicator/add_coverage; the
+# store test checks the build against this same rule): the categories of the indicators'
+# level concepts, satisfaction never from an inverse indicator.
+COVERAGE = """
+PREFIX jx: <https://w3id.org/jixiao/ontology#>
+CONSTRUCT { ?p jx:coversCategory ?c } WHERE {
+  ?p jx:hasIndicator ?i . ?i jx:level1|jx:level2 ?k . ?k jx:category ?c
+  FILTER (?c != jx:CategorySatisfaction || NOT EXISTS { ?i jx:lowerIsBetter true })
+}"""
+
+
 def run(turtle: str) -> set[tuple[str, str, str]]:
     graph = Graph().parse(data=PREFIXES + turtle, format="turtle")
     for triple in framework_triples():
+        graph.add(triple)
+    for triple in graph.query(COVERAGE):
         graph.add(triple)
     validation = validate_graph(graph)
     return {
@@ -204,7 +223,7 @@ def test_base_project_conforms() -> None:
 
 
 def test_case_count() -> None:
-    assert len(CASES) == 24
+    assert len(CASES) == 25
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
