@@ -197,8 +197,12 @@ def _coverage_update(document: str) -> str:
     return f"""INSERT {{ GRAPH <{document}> {{ ?p <{JX}coversCategory> ?k }}
                     ?p <{JX}coversCategory> ?k }}
 WHERE {{ SELECT DISTINCT ?p ?k WHERE {{
-  GRAPH <{document}> {{ ?p <{JX}hasIndicator> ?i . ?i <{JX}level1>|<{JX}level2> ?c }}
-  VALUES (?c ?k) {{ {pairs} }} }} }}"""
+  GRAPH <{document}> {{
+    ?p <{JX}hasIndicator> ?i .
+    ?i <{JX}level1>|<{JX}level2>|<{JX}inferredLevel1>|<{JX}inferredLevel2> ?c
+    OPTIONAL {{ ?i <{JX}lowerIsBetter> ?inverse }} }}
+  VALUES (?c ?k) {{ {pairs} }}
+  FILTER (?k != <{JX}CategorySatisfaction> || !BOUND(?inverse)) }} }}"""
 
 
 def ensure_coverage(store: ox.Store) -> list[str]:
