@@ -206,3 +206,12 @@ def test_confidence_literals_are_decimals() -> None:
     store = _graph(replace(doc, projects=(replace(project, indicators=bare),)))
     (row,) = list(store.query(f"SELECT ?c WHERE {{ ?i <{JX}level1Confidence> ?c }}"))
     assert 0 <= Decimal(row["c"].value) <= 1
+
+
+def test_training_variants_spell_the_framework_in_traditional_characters() -> None:
+    from jixiao.extract.semantics.train import to_traditional, variants
+    from jixiao.extract.semantics.labels import Example
+
+    assert to_traditional("产出指标满意度") == "產出指標滿意度"
+    names = {v.name for v in variants(Example("群众满意度", "≥90%", "满意度指标", None, "d"))}
+    assert names == {"群众满意度", "群眾滿意度"} or "群众滿意度" in names

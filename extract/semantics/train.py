@@ -34,7 +34,10 @@ from jixiao.extract.semantics.labels import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-_TO_TRAD = {simple: chr(trad) for trad, simple in _TRAD.items() if len(simple) == 1}
+_TO_TRAD: dict[str, str] = {}
+for _trad, _simple in _TRAD.items():  # 齣 reads as 出, but 出 is written 出 in both scripts
+    if isinstance(_simple, int) and chr(_trad) != "齣":
+        _TO_TRAD.setdefault(chr(_simple), chr(_trad))
 
 
 def to_traditional(text: str) -> str:
