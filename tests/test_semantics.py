@@ -209,8 +209,8 @@ def test_confidence_literals_are_decimals() -> None:
 
 
 def test_training_variants_spell_the_framework_in_traditional_characters() -> None:
-    from jixiao.extract.semantics.train import to_traditional, variants
     from jixiao.extract.semantics.labels import Example
+    from jixiao.extract.semantics.train import to_traditional, variants
 
     assert to_traditional("产出指标满意度") == "產出指標滿意度"
     names = {v.name for v in variants(Example("群众满意度", "≥90%", "满意度指标", None, "d"))}
