@@ -16,6 +16,7 @@ built by :mod:`graph.build`.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -218,10 +219,15 @@ def validate_store_sparql(
             flush()
         return out
     checkpoint = temporary / "checkpoint"
-    compiled_checks(), shapes_graph()  # compiled once, inherited by the worker processes
+    # Workers start from a fork server, not from this process: forking a process whose
+    # RocksDB threads may hold a lock left a worker hung now and then (seen under load);
+    # each worker compiles the checks once itself.
     try:
         with ProcessPoolExecutor(
-            count, initializer=_open_checkpoint, initargs=(str(checkpoint), compare)
+            count,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=_open_checkpoint,
+            initargs=(str(checkpoint), compare),
         ) as pool:
             for validation, unchanged in pool.map(_validate_in_worker, names):
                 collect(validation, unchanged)
