@@ -317,10 +317,14 @@ def parse_inline(text: str, *, canon: str | None = None, scan: str | None = None
         if fast is not None:
             indicators.append(fast)
             continue
-        for draft in _read_item(canon, scan, start, end, at):
+        drafts = _read_item(canon, scan, start, end, at)
+        for k, draft in enumerate(drafts):
             if not (draft.started or draft.level1 or draft.level2):
                 continue
-            raw = canon[draft.start : end]
+            # up to the next draft, not to the end of the item: an item that holds
+            # thousands of indicators (numbering restarted) would copy it once each
+            stop = drafts[k + 1].start if k + 1 < len(drafts) else end
+            raw = canon[draft.start : stop]
             ind, notes = _finish(draft, len(indicators) + 1, raw, at)
             indicators.append(ind)
             issues.extend(notes)
