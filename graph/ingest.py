@@ -28,6 +28,7 @@ from jixiao.extract.linking import (
     normalize_name,
     renames_of,
 )
+from jixiao.extract.summary import unexpected
 from jixiao.graph import iris
 from jixiao.graph.build import build_document
 from jixiao.graph.store import JX, ensure_ontology, replace_document, stored_sha256
@@ -70,7 +71,12 @@ def read_one(path: Path, encoding: str | None = None) -> Loaded:
         data = path.read_bytes()
     except OSError as error:
         raise DocumentError(path, f"cannot read file ({error.strerror})") from None
-    doc = read_text(document_text(data, path, encoding), path)
+    try:
+        doc = read_text(document_text(data, path, encoding), path)
+    except DocumentError:
+        raise
+    except Exception as error:  # a reader's bug stops this file only
+        raise unexpected(path, error) from error
     return Loaded(doc, hashlib.sha256(data).hexdigest(), time.perf_counter() - start)
 
 
