@@ -127,9 +127,11 @@ def _store_run(args: argparse.Namespace) -> int:
     if not args.json:
         stored = sum(r.status == "stored" for r in results)
         unchanged = sum(r.status == "unchanged" for r in results)
+        validated = sum(r.status == "validated" for r in results)
         print(
             f"store {path}: {stored} stored, {unchanged} unchanged, "
-            f"{sum(r.status == 'error' for r in results)} failed; "
+            + (f"{validated} validated (report was missing), " if validated else "")
+            + f"{sum(r.status == 'error' for r in results)} failed; "
             + issue_totals(code for r in results for code in r.issues)
         )
     return EXIT_RUNTIME if any(r.status == "error" for r in results) else 0
