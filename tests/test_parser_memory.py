@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import gc
 import tracemalloc
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from benchmarks.synth import huge_cell
+from jixiao.extract.document import read_text
 from jixiao.extract.indicators import parse_indicators
 from jixiao.extract.records import ParseResult
+from jixiao.extract.table import parse_table
+from tests.conftest import SEED_002
 
 MB = 1 << 20
 # acceptance: a 1 MB cell within 200 MB; smaller cells pro rata (at least 20 MB)
@@ -33,11 +38,11 @@ def output_chars(result: ParseResult) -> int:
     return total + sum(len(i.at) + len(i.message) for i in result.issues)
 
 
-def peak_bytes(text: str) -> tuple[int, ParseResult]:
+def peak_bytes(text: str, reader: Callable[[str], Any] = parse_indicators) -> tuple[int, Any]:
     gc.collect()
     tracemalloc.start()
     try:
-        result = parse_indicators(text)
+        result = reader(text)
         return tracemalloc.get_traced_memory()[1], result
     finally:
         tracemalloc.stop()
@@ -67,3 +72,25 @@ def test_an_indicator_keeps_its_own_text_only() -> None:
     for k, ind in enumerate(result.indicators, start=1):
         assert f"指标{k}" in ind.raw
         assert not any(f"指标{j}" in ind.raw for j in range(1, 7) if j != k), ind.raw
+
+
+def test_a_document_with_a_huge_cell_reads_in_linear_memory() -> None:
+    lines = SEED_002.read_text(encoding="utf-8").split("\n")
+    row = next(k for k, line in enumerate(lines) if line.count("\t") == 6 and "、" in line)
+    fields = lines[row].split("\t")
+    fields[6] = huge_cell(1_000_000, 50)
+    text = "\n".join([*lines[:row], "\t".join(fields), *lines[row + 1 :]])
+    peak, doc = peak_bytes(text, lambda t: read_text(t, "huge.txt"))
+    assert sum(len(p.indicators) for p in doc.projects) > 18_000
+    assert peak <= BYTES_PER_CHAR * len(text), f"{peak / MB:.0f} MB"
+
+
+def test_a_huge_indicator_table_parses_in_linear_memory() -> None:
+    row = "产出指标\t数量指标\t培训人次{k}\t≥100人次\n"
+    text = "一级指标\t二级指标\t三级指标\t指标值\n" + "".join(
+        row.format(k=k) for k in range(40_000)
+    )
+    peak, result = peak_bytes(text, parse_table)
+    assert len(result.indicators) == 40_000
+    assert output_chars(result) <= 2 * len(text)
+    assert peak <= BYTES_PER_CHAR * len(text), f"{peak / MB:.0f} MB"

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import html
 
 from tests.conftest import SAMPLES
@@ -212,3 +214,33 @@ def test_requests_that_are_no_upload_form_answer_4xx(server: Server) -> None:
     no_file = httpx.post(url, data={"other": "1"}, files={"x": ("a", b"b")}, headers=auth,
                          timeout=30)  # fmt: skip
     assert no_file.status_code == 400 and no_file.json()["error"]["code"] == "no_file"
+
+
+SAMPLE_BYTES = SAMPLE.read_bytes()
+CONTENT = st.one_of(
+    st.binary(max_size=3000),
+    st.integers(0, len(SAMPLE_BYTES)).map(lambda n: SAMPLE_BYTES[:n]),  # cut anywhere
+    st.tuples(
+        st.integers(0, len(SAMPLE_BYTES)), st.sampled_from(["①、", "²", "\x00", "＝", "\ufeff"])
+    ).map(lambda t: SAMPLE_BYTES[: t[0]] + t[1].encode() + SAMPLE_BYTES[t[0] :]),
+)
+NAMES = st.text(st.characters(exclude_categories=["Cc", "Cs"]), max_size=40)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(content=CONTENT, name=NAMES, token=st.sampled_from([TOKEN, TOKEN, "wrong", TOKEN[:-1]]))
+def test_fuzzed_uploads_never_fail_the_server(
+    server: Server, content: bytes, name: str, token: str
+) -> None:
+    files = {"file": (name or "x.txt", content, "text/plain")}
+    auth = {"authorization": f"Bearer {token}"}
+    response = httpx.post(server.base + "/api/documents", files=files, headers=auth, timeout=120)
+    assert response.status_code in (200, 400, 401, 413, 422), response.text[:300]
+    body = response.json()
+    if token != TOKEN:
+        assert response.status_code == 401
+    elif response.status_code == 200:
+        assert all(d["status"] != "error" for d in body["documents"])
+    else:
+        assert set(body) == {"error"} and body["error"]["message"]
+    assert list(uploads_of(server).iterdir()) == []  # nothing left behind either way
