@@ -244,3 +244,11 @@ def test_fuzzed_uploads_never_fail_the_server(
     else:
         assert set(body) == {"error"} and body["error"]["message"]
     assert list(uploads_of(server).iterdir()) == []  # nothing left behind either way
+
+
+@pytest.mark.parametrize("odd", ["٩٠", "𝟗𝟎", "²", "9٠"])
+def test_query_parameters_take_ascii_numbers_only(server: Server, odd: str) -> None:
+    url = server.base + "/api/queries/satisfaction_targets_below"
+    assert httpx.get(url, params={"threshold": "90"}, timeout=60).status_code == 200
+    refused = httpx.get(url, params={"threshold": odd}, timeout=60)
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "bad_parameter"
