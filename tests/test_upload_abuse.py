@@ -183,7 +183,8 @@ def test_stale_upload_folders_are_removed_at_start_and_none_are_left(server: Ser
     [
         ("latin.txt", b"no Chinese text here\n", "expected a budget document"),
         ("binary.txt", b"\x00\x01\x02", "binary data"),
-        ("gbk.txt", "部门预算".encode("gbk"), "is not UTF-8"),
+        ("gbk.txt", "部门预算".encode("gbk"), "expected a budget"),
+        ("cut.txt", SAMPLE.read_bytes()[:20000], "file ends inside a character"),
         ("empty.txt", b"", "expected a budget document"),
     ],
 )
