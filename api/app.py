@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from jixiao.api import docs, rest, sparql, web
 from jixiao.api.cache import AnswerCache
 from jixiao.api.settings import Settings, from_env
+from jixiao.api.upload import prepare_upload_root
 from jixiao.api.workers import Checkpoints, QueryError, QueryPool
 from jixiao.graph.store import PREFIXES, open_store
 
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         primary = open_store(settings.store)
+        prepare_upload_root(settings.upload_root)  # what a killed service left goes
         checkpoints = Checkpoints(settings.checkpoint_root)
         checkpoints.create(primary)
         cache = AnswerCache(int(settings.cache_mb * 2**20)) if settings.cache_mb > 0 else None

@@ -12,9 +12,9 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from jixiao.api.common import EXIT_RUNTIME, STORE_HELP, RuntimeFailure, open_writable
+from jixiao.api.common import EXIT_RUNTIME, STORE_HELP, open_writable
 from jixiao.extract.doc_records import DocumentError
-from jixiao.extract.summary import summarize
+from jixiao.extract.summary import read_each, summarize_documents
 
 # What a write beside a running server should do instead.
 _BESIDE_SERVE = "stop it first, or upload the documents through its API (POST /api/documents)"
@@ -22,6 +22,8 @@ _BESIDE_SERVE = "stop it first, or upload the documents through its API (POST /a
 
 def _print_text(summaries: list[dict]) -> None:
     for s in summaries:
+        if s.get("status") == "error":  # said on stderr, as by a real ingest
+            continue
         total = s["total"]
         print(
             f"{Path(str(s['file'])).name}: {s['kind']}, {s['department']}, {s['fiscal_year']}: "
@@ -32,21 +34,40 @@ def _print_text(summaries: list[dict]) -> None:
         codes = Counter(i["code"] for i in s["issues"])
         if codes:
             print("  issues: " + ", ".join(f"{k}×{v}" for k, v in sorted(codes.items())))
-    every = (i["code"] for s in summaries for i in s["issues"])
-    print(f"{len(summaries)} documents read (nothing written); {issue_totals(every)}")
+    read = [s for s in summaries if s.get("status") != "error"]
+    failed = len(summaries) - len(read)
+    every = (i["code"] for s in read for i in s["issues"])
+    print(
+        f"{len(read)} documents read"
+        + (f", {failed} could not be read" if failed else "")
+        + f" (nothing written); {issue_totals(every)}"
+    )
+
+
+def dry_run_summaries(paths: list[str], encoding: str | None = None) -> list[dict]:
+    """One entry per path, in order: the summary of a document that reads, or
+    ``{"file", "status": "error", "error"}`` for one that does not (the others still count)."""
+    read = read_each(paths, encoding)
+    good = iter(summarize_documents([d for d in read if not isinstance(d, DocumentError)]))
+    return [
+        {"file": str(path), "status": "error", "error": str(d)}
+        if isinstance(d, DocumentError)
+        else next(good)
+        for path, d in zip(paths, read, strict=True)
+    ]
 
 
 def _dry_run(args: argparse.Namespace) -> int:
-    try:
-        summaries = summarize([Path(p) for p in args.paths], args.encoding)
-    except DocumentError as exc:
-        raise RuntimeFailure(str(exc)) from None
+    summaries = dry_run_summaries(args.paths, args.encoding)
+    failed = [s for s in summaries if s.get("status") == "error"]
+    for s in failed:  # each unreadable file on its own line; the others are still reported
+        print(f"jixiao ingest: {s['error']}", file=sys.stderr)
     if args.json:
         json.dump(summaries, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         _print_text(summaries)
-    return 0
+    return EXIT_RUNTIME if failed else 0
 
 
 class _Bar:
@@ -106,9 +127,11 @@ def _store_run(args: argparse.Namespace) -> int:
     if not args.json:
         stored = sum(r.status == "stored" for r in results)
         unchanged = sum(r.status == "unchanged" for r in results)
+        validated = sum(r.status == "validated" for r in results)
         print(
             f"store {path}: {stored} stored, {unchanged} unchanged, "
-            f"{sum(r.status == 'error' for r in results)} failed; "
+            + (f"{validated} validated (report was missing), " if validated else "")
+            + f"{sum(r.status == 'error' for r in results)} failed; "
             + issue_totals(code for r in results for code in r.issues)
         )
     return EXIT_RUNTIME if any(r.status == "error" for r in results) else 0

@@ -10,14 +10,10 @@ fixed whitelists.
 
 from __future__ import annotations
 
-import re
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Header, Query, Request, UploadFile
-from fastapi.responses import Response, StreamingResponse
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from jixiao import queries
 from jixiao.api.listing import CATEGORY, Lacks, Mode, projects_query
@@ -147,42 +143,45 @@ def build_router() -> APIRouter:
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
 
-    @router.post("/api/documents", summary="Ingest an uploaded document (bearer token)")
+    # The body is read by the route itself (api/upload.py): a File() parameter would make
+    # FastAPI spool it whole before the token and the size were checked.
+    @router.post(
+        "/api/documents",
+        summary="Ingest an uploaded document (bearer token)",
+        openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {
+            "schema": {"type": "object", "required": ["file"],
+                       "properties": {"file": {"type": "string", "format": "binary"}}},
+        }}}},
+        responses={401: {"description": "no or wrong bearer token"},
+                   403: {"description": "ingest over HTTP is off"},
+                   413: {"description": "the body exceeds JIXIAO_UPLOAD_LIMIT"},
+                   422: {"description": "the document cannot be ingested (nothing stored)"}},
+    )  # fmt: skip
     async def upload(
-        request: Request,
-        file: Annotated[UploadFile, File()],
-        authorization: Annotated[str | None, Header()] = None,
-    ) -> dict[str, Any]:
+        request: Request, authorization: Annotated[str | None, Header()] = None
+    ) -> Response:
         from starlette.concurrency import run_in_threadpool
 
+        from jixiao.api import upload as up
+        from jixiao.api.app import error_response
+
         service = request.app.state.service
-        token = service.settings.api_token
-        if not token:
-            raise QueryError(403, "ingest_disabled", "ingest over HTTP is off (no API token)")
-        if authorization != f"Bearer {token}":
-            raise QueryError(401, "unauthorized", "a valid bearer token is required")
-        data = await file.read(service.settings.upload_limit + 1)
-        if len(data) > service.settings.upload_limit:
-            raise QueryError(413, "too_large", "the upload exceeds the size limit")
-        name = re.sub(r"[^\w.\-]", "_", Path(file.filename or "upload.txt").name)[:100]
-        return await run_in_threadpool(ingest_upload, service, name or "upload.txt", data)
+        try:
+            up.refuse_early(request, service.settings, bearer=True)
+            name, data = await up.file_of(await up.read_form(request, service.settings),
+                                          service.settings)  # fmt: skip
+        except up.Refused as refused:
+            response = error_response(refused.status, refused.code, refused.message)
+            if refused.close:
+                response.headers["Connection"] = "close"
+            return response
+        documents = await run_in_threadpool(up.ingest_upload, service, name, data)
+        reason = up.failure(documents)
+        if reason is not None:
+            return error_response(422, "unreadable_document", reason, documents=documents)
+        return JSONResponse({"documents": documents})
 
     return router
-
-
-def ingest_upload(service: Any, name: str, data: bytes) -> dict[str, Any]:
-    from jixiao.graph.ingest import ingest_paths
-
-    folder = Path(tempfile.mkdtemp(prefix="jixiao-upload-"))
-    try:
-        path = folder / name
-        path.write_bytes(data)
-        with service.write_lock:
-            results = ingest_paths([path], service.primary)
-            service.committed()
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return {"documents": [r.as_dict() for r in results]}
 
 
 _INDICATORS = """

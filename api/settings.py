@@ -40,7 +40,8 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
     ),
     "upload_limit": (
         "JIXIAO_UPLOAD_LIMIT",
-        "largest accepted upload or request body in bytes (default 20 MiB)",
+        "largest accepted upload or request body in bytes (default 20 MiB); a hard limit "
+        "on the body as it is read (chunked included), plus 64 KiB for the upload form",
     ),
     "query_size_limit": (
         "JIXIAO_QUERY_SIZE_LIMIT",
@@ -106,6 +107,13 @@ class Settings:
             return self.checkpoints
         resolved = self.store.resolve()
         return resolved.with_name(resolved.name + ".checkpoints")
+
+    @property
+    def upload_root(self) -> Path:
+        """The private folder (mode 0700) uploads are written to before their ingest:
+        ``<store>.uploads`` next to the store; emptied when the service starts."""
+        resolved = self.store.resolve()
+        return resolved.with_name(resolved.name + ".uploads")
 
     def with_overrides(self, **values: object) -> Settings:
         """A copy with the given fields replaced; ``None`` values are ignored."""

@@ -64,6 +64,23 @@ def _amount(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
+def huge_cell(chars: int, restart_every: int | None = None, seed: int = 1) -> str:
+    """One 绩效指标 cell of at least ``chars`` characters made of the seed's items, numbered
+    ``1、2、…`` without end (past 999) or restarting at 1 every ``restart_every`` items:
+    the shapes that once made one numbered item hold thousands of indicators."""
+    _, items = seed_rows()
+    rng = random.Random(seed)
+    parts: list[str] = []
+    size = n = 0
+    while size < chars:
+        n += 1
+        number = n if restart_every is None else (n - 1) % restart_every + 1
+        part = f"{number}、{vary_item(rng.choice(items), rng)}。"
+        parts.append(part)
+        size += len(part)
+    return "".join(parts)
+
+
 def make_document(index: int, indicators: int, rng: random.Random, year: int = 2026) -> str:
     """Text of one document with about ``indicators`` indicators."""
     goals, items = seed_rows()

@@ -36,12 +36,17 @@ _LABEL_ALT = "|".join(re.escape(w) for w in all_spellings())
 # Scanned on the simplified, 目标→指标 spelling (same length as the canonical text,
 # so offsets found there slice the canonical text as printed).
 _TOKEN_RE = re.compile(
-    rf"(?P<code>\d{{1,2}})\s*[-－—]\s*(?P<label>{_LABEL_ALT})"
+    rf"(?P<code>[0-9]{{1,2}})\s*[-－—]\s*(?P<label>{_LABEL_ALT})"
     r"|(?P<period>实施周期指标值|周期指标值|中长期指标值)\s*[：]?"
     r"|(?P<annual>年度指标值)\s*[：]?"
 )
-_INLINE_HINT_RE = re.compile(r"\d\s*[-－—]\s*(?:产出|效益|满意度|成本)|年度指标值|实施周期指标值")
-_NUMBERED_RE = re.compile(r"\d\s*、")
+_INLINE_HINT_RE = re.compile(
+    r"[0-9]\s*[-－—]\s*(?:产出|效益|满意度|成本)|年度指标值|实施周期指标值"
+)
+_NUMBERED_RE = re.compile(r"[0-9]\s*、")
+# Numbers are ASCII digits (canonical() folds the full-width ones): a circled ① or a
+# superscript ² is text, never a number (int() refused them and aborted the ingest).
+_DIGITS = frozenset("0123456789")
 _EDGE_PUNCT = "；。.，,\u3001 \t\n"
 
 
@@ -127,7 +132,7 @@ def _item_marks(canon: str) -> list[tuple[int, int, int]]:
         while j > 0 and canon[j - 1] in " \t":
             j -= 1
         k = j
-        while k > 0 and j - k < 3 and canon[k - 1].isdigit():
+        while k > 0 and j - k < 3 and canon[k - 1] in _DIGITS:
             k -= 1
         start = k
         while start > 0 and canon[start - 1] in " \t\n":
@@ -158,10 +163,10 @@ _LABEL_FIELDS: dict[tuple[str, int], bool] = {}
 # The body of one regular item, matched on the scan spelling:
 #   L1；L2；name；实施周期指标值：v；年度指标值：v
 _BODY = (
-    r"(?P<c1>\d)-(?P<l1>[^；。\d]{2,24})；(?P<c2>\d\d)-(?P<l2>[^；。\d]{2,24})；(?P<name>[^；]+?)；"
+    r"(?P<c1>[0-9])-(?P<l1>[^；。0-9]{2,24})；(?P<c2>[0-9][0-9])-(?P<l2>[^；。0-9]{2,24})；(?P<name>[^；]+?)；"
     r"实施周期指标值：(?P<period>[^；]+?)；年度指标值：(?P<annual>[^；]+?)"
 )
-_REGULAR_RE = re.compile(r"[ \t\n]*(?P<num>\d{1,3})、" + _BODY + r"(?:。|$)")
+_REGULAR_RE = re.compile(r"[ \t\n]*(?P<num>[0-9]{1,3})、" + _BODY + r"(?:。|$)")
 _BODY_RE = re.compile(_BODY + r"[。\s]*")
 _PARTS = ("l1", "l2", "name", "period", "annual")
 
@@ -284,7 +289,7 @@ def _infer_level1(draft: _Draft, code: str, label: str, at: str) -> None:
     if category is None:
         return
     draft.level1 = LEVEL1[category].canonical
-    draft.level1_code = code[0] if code[:1].isdigit() and len(code) == 2 else None
+    draft.level1_code = code[0] if code[:1] in _DIGITS and len(code) == 2 else None
     draft.notes.append(issue("X004", at))
 
 
@@ -317,10 +322,14 @@ def parse_inline(text: str, *, canon: str | None = None, scan: str | None = None
         if fast is not None:
             indicators.append(fast)
             continue
-        for draft in _read_item(canon, scan, start, end, at):
+        drafts = _read_item(canon, scan, start, end, at)
+        for k, draft in enumerate(drafts):
             if not (draft.started or draft.level1 or draft.level2):
                 continue
-            raw = canon[draft.start : end]
+            # up to the next draft, not to the end of the item: an item that holds
+            # thousands of indicators (numbering restarted) would copy it once each
+            stop = drafts[k + 1].start if k + 1 < len(drafts) else end
+            raw = canon[draft.start : stop]
             ind, notes = _finish(draft, len(indicators) + 1, raw, at)
             indicators.append(ind)
             issues.extend(notes)

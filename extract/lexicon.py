@@ -95,7 +95,7 @@ def lookup(label: str, level: int | None = None) -> Label | None:
 
 def category_of_code(code: str | None) -> str | None:
     """The level-1 category of a printed code in the 1/11 pattern (``31`` → satisfaction)."""
-    if not code or not code[0].isdigit():
+    if not code or code[0] not in "0123456789":
         return None
     return {"1": OUTPUT, "2": EFFECT, "3": SATISFACTION, "4": COST}.get(code[0])
 

@@ -1,7 +1,8 @@
 """JSON-ready summary of documents, for ``jixiao ingest --dry-run --json PATH...``.
 
-Every document is read before anything is summarised, so a file that cannot be read
-raises :class:`~extract.doc_records.DocumentError` and nothing is output.
+:func:`summarize` reads every document before anything is summarised, so a file that
+cannot be read raises :class:`~extract.doc_records.DocumentError` and nothing is output;
+:func:`read_each` reads each file on its own (one bad file never hides the others).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from jixiao.extract.doc_records import DocIssue, Document
+from jixiao.extract.doc_records import DocIssue, Document, DocumentError
 from jixiao.extract.document import read_document
 from jixiao.extract.linking import link_same_year
 
@@ -56,3 +57,28 @@ def summarize(paths: list[Path], encoding: str | None = None) -> list[dict[str, 
     ``encoding`` forces the encoding of text and HTML files."""
     docs = [read_document(path, encoding) for path in paths]
     return summarize_documents(docs)
+
+
+def unexpected(path: Path | str, error: Exception) -> DocumentError:
+    """A reader's own failure on ``path`` (a bug, not a bad file) as a :class:`DocumentError`
+    naming the file, so that the caller reports it with the others and goes on."""
+    return DocumentError(
+        path, f"could not be read ({type(error).__name__}: {error}); expected no internal error"
+    )
+
+
+def read_each(
+    paths: Sequence[Path | str], encoding: str | None = None
+) -> list[Document | DocumentError]:
+    """Read each file on its own: its :class:`Document`, or the :class:`DocumentError` that
+    says why it cannot be read (an unexpected failure included, see :func:`unexpected`).
+    ``encoding`` forces the encoding of text and HTML files."""
+    out: list[Document | DocumentError] = []
+    for path in paths:
+        try:
+            out.append(read_document(path, encoding))
+        except DocumentError as error:
+            out.append(error)
+        except Exception as error:  # one file must not stop the others
+            out.append(unexpected(path, error))
+    return out

@@ -247,7 +247,7 @@ def _compose(value: str, comparator: str, unit: str) -> Target | None:
     return target
 
 
-_SERIAL_RE = re.compile(r"^\d{5}$")
+_SERIAL_RE = re.compile(r"^[0-9]{5}$")
 _TIME_WORDS = ("时效", "时间", "日期", "期限", "完成时")
 
 
@@ -359,7 +359,9 @@ def _parse(text: str) -> ParseResult | None:
 
 def _row_of(found: Issue) -> int:
     """Sort key: issues in the order of the rows they are about (T001 first)."""
-    return int(found.at[4:]) if found.at.startswith("row ") and found.at[4:].isdigit() else 0
+    number = found.at[4:]
+    ok = found.at.startswith("row ") and number.isascii() and number.isdecimal()
+    return int(number) if ok else 0
 
 
 def parse_table(text: str) -> ParseResult | None:

@@ -97,7 +97,8 @@ def _cell(cells: Sequence[str], index: int | None) -> str:
 
 
 def _code_name(code_cell: str, name_cell: str) -> tuple[str | None, str]:
-    code = code_cell.strip() if code_cell.strip().isdigit() else None
+    stripped = code_cell.strip()
+    code = stripped if stripped.isascii() and stripped.isdecimal() else None
     name = name_cell.strip()
     match = _CODE_RE.match(name)
     if code is None and match and match.group(2):

@@ -138,7 +138,7 @@ _QUALIFIER_STRIP = " \t\n：:，,、；;"
 
 def _decimal(text: str) -> Decimal | None:
     """``Decimal`` of a printed number (thousands separators and ``−`` allowed), or ``None``."""
-    if not text.isdigit():
+    if not (text.isascii() and text.isdecimal()):
         text = text.replace(",", "").replace("，", "").replace("−", "-")
     try:
         return Decimal(text)

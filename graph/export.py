@@ -75,7 +75,8 @@ def _rows(store: ox.Store, query: str) -> list[list[str]]:
 
 
 def _year(text: str) -> int | None:
-    return int(text[:4]) if text[:4].isdigit() else None
+    head = text[:4]
+    return int(head) if len(head) == 4 and head.isascii() and head.isdecimal() else None
 
 
 def _amount(text: str) -> float | None:

@@ -5,8 +5,12 @@ others go on), then the documents are linked (same year: fuzzy matches become
 ``jx:sameProjectAs``, exact ones already share an IRI; across years: ``jx:previousYear``
 for consecutive years, ``jx:sameProjectAs`` otherwise; organisation renames are written by
 :mod:`graph.build`). Link triples go into the graph of the newer document. Each document is
-then built and stored in its own transaction (see :mod:`graph.store`). A document whose
-stored graph has the same SHA-256 and already holds its links is left as it is.
+then built, validated in memory and stored with its SHACL report in **one** transaction
+(see :mod:`graph.store_batch`): a process killed at any moment leaves each document with
+its report or absent, never stored but unvalidated (issue #18). A document whose stored
+graph has the same SHA-256 and already holds its links is left as it is — unless its
+report is missing (a store written before, or by ``--no-validate``): then it is validated
+now (status ``validated``).
 """
 
 from __future__ import annotations
@@ -28,15 +32,18 @@ from jixiao.extract.linking import (
     normalize_name,
     renames_of,
 )
+from jixiao.extract.summary import unexpected
 from jixiao.graph import iris
 from jixiao.graph.build import build_document
-from jixiao.graph.store import JX, ensure_ontology, replace_document, stored_sha256
-from jixiao.graph.validate import validate_and_store
+from jixiao.graph.store import JX, ensure_ontology, stored_sha256
+from jixiao.graph.store_batch import replace_graphs
+from jixiao.graph.validate import report_graph, validate_and_store, validate_ntriples
 
 
 @dataclass(slots=True)
 class DocResult:
-    """What happened to one document: ``status`` is stored, unchanged or error."""
+    """What happened to one document: ``status`` is stored, unchanged, validated (unchanged,
+    its missing report written now) or error."""
 
     path: str
     status: str
@@ -70,7 +77,12 @@ def read_one(path: Path, encoding: str | None = None) -> Loaded:
         data = path.read_bytes()
     except OSError as error:
         raise DocumentError(path, f"cannot read file ({error.strerror})") from None
-    doc = read_text(document_text(data, path, encoding), path)
+    try:
+        doc = read_text(document_text(data, path, encoding), path)
+    except DocumentError:
+        raise
+    except Exception as error:  # a reader's bug stops this file only
+        raise unexpected(path, error) from error
     return Loaded(doc, hashlib.sha256(data).hexdigest(), time.perf_counter() - start)
 
 
@@ -185,25 +197,44 @@ def ingest_paths(
     for item in loaded:
         result = by_path[item.doc.path]
         start = time.perf_counter()
-        doc_links = links.get(item.doc.path, [])
-        if (
-            not force
-            and stored_sha256(store, result.document) == item.sha256
-            and _has_links(store, result.document, doc_links)
-        ):
-            result.status = "unchanged"
-        else:
-            triples = build_document(item.doc, item.sha256, doc_links)
-            result.triples = len(triples)
-            try:
-                replace_document(store, result.document, triples.text())
-                if validate:
-                    validate_and_store(store, result.document)
-            except (OSError, SyntaxError, ValueError) as error:
-                result.status = "error"
-                result.error = f"{item.doc.path}: could not be stored ({error})"
+        try:
+            _store_one(store, item, result, links.get(item.doc.path, []), force, validate)
+        except Exception as error:  # this document only: the others go on
+            result.status = "error"
+            result.error = f"{item.doc.path}: could not be stored ({type(error).__name__}: {error})"
         result.seconds += time.perf_counter() - start
         done += 1
         if progress is not None:
             progress(done, total, result)
     return results
+
+
+def _store_one(
+    store: ox.Store,
+    item: Loaded,
+    result: DocResult,
+    links: list[tuple[str, str, str]],
+    force: bool,
+    validate: bool,
+) -> None:
+    """Store one document and its report in one transaction (module notes)."""
+    document = result.document
+    report = report_graph(document)
+    if (
+        not force
+        and stored_sha256(store, document) == item.sha256
+        and _has_links(store, document, links)
+    ):
+        result.status = "unchanged"
+        if validate and not store.contains_named_graph(ox.NamedNode(report)):
+            validate_and_store(store, document)  # one graph written: one transaction
+            result.status = "validated"
+        return
+    triples = build_document(item.doc, item.sha256, links)
+    result.triples = len(triples)
+    text = triples.text()
+    # without validation an old report would describe the old content: it goes
+    graphs = {document: text, report: b""}
+    if validate:
+        graphs[report] = validate_ntriples(text, document).report_nt
+    replace_graphs(store, graphs)

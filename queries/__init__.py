@@ -57,9 +57,9 @@ def metadata(text: str) -> dict[str, str]:
 PARAM_KINDS = {  # a declared kind → the lexical forms it accepts
     "iri": r"https?://[^\s<>\"{}|\\^`]+",
     "string": r"(?s).*",
-    "integer": r"[+-]?\d+",
-    "decimal": r"[+-]?\d+(\.\d+)?",
-    "gYear": r"\d{4}",
+    "integer": r"[+-]?[0-9]+",  # ASCII digits: "٩٠"^^xsd:decimal is no number to SPARQL
+    "decimal": r"[+-]?[0-9]+(\.[0-9]+)?",
+    "gYear": r"[0-9]{4}",
     "boolean": r"true|false",
 }
 

@@ -103,6 +103,7 @@ def test_ingest_of_a_binary_file_fails_naming_it(tmp_path: Path) -> None:
     bad = tmp_path / "broken.txt"
     bad.write_bytes(b"\x00\x01\x02 not a document")
     proc = _run(b"", "ingest", "--dry-run", "--json", str(bad))
-    assert proc.returncode != 0
-    assert "broken.txt" in proc.stderr.decode()
-    assert proc.stdout == b""
+    assert proc.returncode == 3  # EXIT_RUNTIME: a file could not be read
+    assert "broken.txt:1: binary data" in proc.stderr.decode()
+    (entry,) = json.loads(proc.stdout)  # every file has its entry, a bad one its error
+    assert entry["status"] == "error" and entry["error"].startswith(str(bad))

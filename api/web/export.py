@@ -41,11 +41,18 @@ def table(rows: list[dict[str, Any]], lang: str) -> list[list[Any]]:
     return out
 
 
+# What a spreadsheet may take for the start of a formula: the ASCII starters, tab and CR,
+# and their full-width and small twins, which spreadsheets in CJK locales read as formulas.
+FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠﹦﹢﹣")
+
+
+def looks_like_formula(value: Any) -> bool:
+    return isinstance(value, str) and value[:1] in FORMULA_STARTS
+
+
 def _cell(value: Any) -> Any:
     """Text that a spreadsheet would take for a formula is quoted (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return "'" + value if looks_like_formula(value) else value
 
 
 def to_csv(rows: list[dict[str, Any]], lang: str) -> bytes:
@@ -94,8 +101,9 @@ def xlsx_bytes(
         ws.append(line)
     for row in ws.iter_rows(min_row=2):
         for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
+            if looks_like_formula(cell.value):
                 cell.data_type = "s"  # text, never a formula
+                cell.quotePrefix = True  # and it stays text when edited
     for column in money:
         for (cell,) in ws.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1):
             cell.number_format = "#,##0.00"

@@ -203,6 +203,10 @@ _T: dict[str, tuple[str, str]] = {
     "upload.bad_token": ("接口令牌不正确。", "The API token is not valid."),
     "upload.too_large": ("文件超过大小上限。", "The file exceeds the size limit."),
     "upload.no_file": ("请选择文件。", "Choose a file."),
+    "upload.failed": (
+        "文件未能入库（未写入任何内容），原因见下表。",
+        "The document could not be ingested (nothing was stored); see the table below.",
+    ),
     "status": ("状态", "Status"),
     "error.title": ("出错了", "Something went wrong"),
     "error.404": ("找不到该页面或对象。", "No such page or resource."),

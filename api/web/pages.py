@@ -44,7 +44,7 @@ def param_year(params: QueryParams) -> int | None:
     raw = params.get("year", "").strip()
     if not raw:
         return None
-    if not re.fullmatch(r"\d{4}", raw) or not 1900 <= int(raw) <= 2200:
+    if not re.fullmatch(r"[0-9]{4}", raw) or not 1900 <= int(raw) <= 2200:
         raise BadParam("year")
     return int(raw)
 
@@ -67,7 +67,8 @@ def param_text(params: QueryParams, name: str, limit: int = 300) -> str | None:
 
 def param_page(params: QueryParams) -> int:
     raw = params.get("page", "").strip() or "1"
-    if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+    # ASCII digits only: "²".isdigit() is True but int("²") raises
+    if not (raw.isascii() and raw.isdecimal()) or not 1 <= int(raw) <= 100_000:
         raise BadParam("page")
     return int(raw)
 

@@ -7,19 +7,16 @@ Both go through the service's own code paths: queries are checked and turned int
 
 from __future__ import annotations
 
-import hmac
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 
 from jixiao import queries
-from jixiao.api import rest, sparql
+from jixiao.api import sparql, upload
 from jixiao.api.select import JXID, declared_parameters
 from jixiao.api.web import i18n
 from jixiao.api.web.pages import guarded
@@ -168,10 +165,10 @@ def build_router() -> APIRouter:
                       error="", documents=[], limit_mib=_mib(request))  # fmt: skip
 
     @router.post("/upload")
-    async def upload(request: Request) -> Response:
+    async def upload_form(request: Request) -> Response:
         lang = lang_of(request)
         service = request.app.state.service
-        limit = service.settings.upload_limit
+        settings = service.settings
 
         def answer(status: int, key: str = "", documents: list | None = None) -> Response:
             error = i18n.text(lang, key) if key else ""
@@ -179,29 +176,26 @@ def build_router() -> APIRouter:
                           title=i18n.text(lang, "upload.title"), error=error,
                           limit_mib=_mib(request))  # fmt: skip
 
-        token = service.settings.api_token
-        if not token:
-            return answer(403, "upload.disabled")
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit + 64 * 1024:
-            return answer(413, "upload.too_large")
-        async with request.form(max_files=1, max_fields=5) as form:
-            given, file = form.get("token"), form.get("file")
-            if not isinstance(given, str) or not hmac.compare_digest(
-                given.encode("utf-8"), token.encode("utf-8")
-            ):
-                return answer(401, "upload.bad_token")
-            if not isinstance(file, UploadFile) or not file.filename:
-                return answer(400, "upload.no_file")
-            data = await file.read(limit + 1)
-            filename = file.filename
-        if len(data) > limit:
-            return answer(413, "upload.too_large")
-        name = re.sub(r"[^\w.\-]", "_", Path(filename).name)[:100] or "upload.txt"
+        try:  # (api/upload.py) refused before reading the body where possible
+            upload.refuse_early(request, settings, bearer=False)
+            form = await upload.read_form(request, settings)
+            try:
+                if not upload.token_matches(form.get("token"), settings):
+                    return answer(401, "upload.bad_token")
+                name, data = await upload.file_of(form, settings)
+            finally:
+                await form.close()
+        except upload.Refused as refused:
+            response = answer(refused.status, refused.key)
+            if refused.close:
+                response.headers["Connection"] = "close"
+            return response
         try:
-            result = await run_in_threadpool(rest.ingest_upload, service, name, data)
+            documents = await run_in_threadpool(upload.ingest_upload, service, name, data)
         except QueryError as error:
             return error_page(request, error.status, error.message)
-        return answer(200, documents=result["documents"])
+        if upload.failure(documents) is not None:  # the reason is in the table's row
+            return answer(422, "upload.failed", documents)
+        return answer(200, documents=documents)
 
     return router
