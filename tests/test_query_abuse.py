@@ -1,0 +1,120 @@
+"""Abuse of the query side (issue #18), against a real ``jixiao serve`` on 127.0.0.1: every
+way a query could make the server fetch a URL is refused, and the listener started here
+sees no connection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.service_listener import Listener
+from tests.test_sparql_protocol import Server, load_test_store, run_server
+
+JSON = "application/sparql-results+json"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    store = tmp_path_factory.mktemp("abuse") / "store"
+    load_test_store(store)
+    with run_server(store, timeout=10, env={"JIXIAO_WORKERS": "2"}) as srv:
+        yield srv
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    lst = Listener()
+    yield lst
+    lst.close()
+
+
+def send(server: Server, how: str, query: str) -> httpx.Response:
+    """``query`` to /sparql (GET, POST form, POST direct) or /sparql-ui (GET, POST)."""
+    url = server.base + ("/sparql-ui" if how.startswith("ui") else "/sparql")
+    headers = {"accept": JSON}
+    if how == "get":
+        return httpx.get(url, params={"query": query}, headers=headers, timeout=30)
+    if how == "form":
+        return httpx.post(url, data={"query": query}, headers=headers, timeout=30)
+    if how == "direct":
+        headers["content-type"] = "application/sparql-query"
+        return httpx.post(url, content=query.encode(), headers=headers, timeout=30)
+    if how == "ui-get":
+        return httpx.get(url, params={"query": query, "run": "1"}, timeout=30)
+    return httpx.post(url, data={"query": query}, timeout=30)
+
+
+WAYS = ["get", "form", "direct", "ui-get", "ui-post"]
+ESCAPED = [  # the issue's two queries, then other spellings of SERVICE
+    "PREFIX ex: <http://e/> SELECT ?x {{ BIND(ex:a\\# AS ?z) SERVICE <{url}> {{ ?x ?p ?o }} }}",
+    "PREFIX ex: <http://e/> SELECT ?x {{ BIND(ex:a\\' AS ?z) SERVICE <{url}> {{ ?x ?p ?o }} "
+    "BIND('x' AS ?w) }}",
+    "SELECT * {{ ?s ?p ?o # SERVICE\n. sErViCe SILENT <{url}> {{ ?x ?p ?o }} }}",
+    "PREFIX : <{url}> SELECT * {{ ?s ?p ?o FILTER(?o<=?o)SERVICE:x#>\n{{ ?x ?b ?c }} }}",
+    "SELECT * {{ ?s ?p trueSERVICE<{url}>{{ ?x ?b ?c }} }}",
+    "SELECT * {{ \\u0053ERVICE <{url}> {{ ?x ?p ?o }} }}",
+]
+
+
+def assert_refused(response: httpx.Response, how: str) -> None:
+    assert response.status_code == 400, (how, response.text[:300])
+    if how.startswith("ui"):
+        assert "SERVICE" in response.text and "fetched" not in response.text
+    else:
+        assert response.json()["error"]["code"] == "service_refused"
+
+
+@pytest.mark.parametrize("how", WAYS)
+def test_escaped_service_is_refused_and_nothing_connects(
+    server: Server, listener: Listener, how: str
+) -> None:
+    for template in ESCAPED:
+        query = template.replace("{url}", listener.url).replace("{{", "{").replace("}}", "}")
+        assert_refused(send(server, how, query), how)
+    assert listener.connections == []
+    listener.probe()
+
+
+@pytest.mark.parametrize("how", ["get", "direct", "ui-get"])
+def test_the_word_service_in_strings_and_iris_still_works(server: Server, how: str) -> None:
+    query = (
+        "SELECT ?s ?label WHERE { ?s a <http://xmlns.com/foaf/0.1/Document> "
+        "BIND('SERVICE <http://127.0.0.1:9/> {}' AS ?label) "
+        "FILTER(?s != <http://example.org/service#x>) } # SERVICE <http://127.0.0.1:9/>"
+    )
+    response = send(server, how, query)
+    assert response.status_code == 200, response.text[:300]
+    if how.startswith("ui"):
+        assert response.text.count("SERVICE &lt;http://127.0.0.1:9/&gt; {}") >= 3
+    else:
+        rows = response.json()["results"]["bindings"]
+        assert len(rows) == 3 and rows[0]["label"]["value"].startswith("SERVICE")
+
+
+def test_no_other_way_to_fetch(server: Server, listener: Listener) -> None:
+    """LOAD is an update (403); FROM / FROM NAMED / GRAPH / DESCRIBE name graphs of the
+    store and are never fetched (pyoxigraph 0.5 does not fetch them either)."""
+    url = listener.url
+    for query in (f"LOAD <{url}>", f"LOAD SILENT <{url}> INTO GRAPH <http://x/>"):
+        for how in ("get", "form", "direct"):
+            response = send(server, how, query)
+            assert response.status_code == 403, response.text
+            assert response.json()["error"]["code"] == "update_refused"
+    update = httpx.post(server.base + "/sparql", content=f"LOAD <{url}>".encode(),
+                        headers={"content-type": "application/sparql-update"}, timeout=30)  # fmt: skip
+    assert update.status_code == 403
+    for query in (
+        f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}",
+        f"PREFIX u: <{url}> SELECT * FROM NAMED u:g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+    ):
+        response = send(server, "get", query)
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "unknown_graph"
+    assert send(server, "get", f"SELECT * {{ GRAPH <{url}> {{ ?s ?p ?o }} }}").status_code == 200
+    describe = httpx.get(server.base + "/sparql", params={"query": f"DESCRIBE <{url}>"},
+                         headers={"accept": "text/turtle"}, timeout=30)  # fmt: skip
+    assert describe.status_code == 200
+    assert listener.connections == []
+    listener.probe()
