@@ -29,7 +29,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from jixiao.api.cache import AnswerCache
+from jixiao.api.cache import AnswerCache, job_key
 
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -318,21 +318,24 @@ class QueryPool:
         if not closed:
             threading.Thread(target=self._add_worker, daemon=True).start()
 
-    def _key(self, job: Job) -> tuple[str, Job] | None:
+    def _key(self, job: Job) -> tuple[str, bytes] | None:
+        """The checkpoint ``job`` would read now, and its cache key there."""
         current = self._checkpoints.current
-        return (str(current), job) if self.cache is not None and current is not None else None
+        if self.cache is None or current is None:
+            return None
+        return str(current), job_key(str(current), job)
 
     def cached(self, job: Job) -> Answer | None:
         """The kept answer of ``job`` on the current checkpoint, if any (never blocks on a
         worker: the event loop may call it)."""
         key = self._key(job)
-        return None if key is None else self.cache.get(key)  # type: ignore[union-attr]
+        return None if key is None else self.cache.get(key[1])  # type: ignore[union-attr]
 
     def run(self, job: Job, timeout: float) -> Answer:
         """Answer ``job`` within ``timeout`` seconds, else kill its worker and raise 503."""
         key = self._key(job)
         if key is not None:
-            hit = self.cache.get(key)  # type: ignore[union-attr]
+            hit = self.cache.get(key[1])  # type: ignore[union-attr]
             if hit is not None:
                 return hit
         deadline = time.monotonic() + timeout
@@ -359,8 +362,8 @@ class QueryPool:
         finally:
             self._checkpoints.release(path)
         if reply[0] == "ok":
-            if key is not None and key[0] == path:
-                self.cache.put(key, reply[1])  # type: ignore[union-attr]
+            if key is not None and key[0] == path:  # computed on the data the key names
+                self.cache.put(key[1], reply[1])  # type: ignore[union-attr]
             return reply[1]
         raise QueryError(reply[1], reply[2], reply[3])
 
