@@ -2,7 +2,9 @@
 
 This process owns the primary store (read-write, the only writer). At start-up, and after
 each committed ingest, it writes a checkpoint; query workers read the newest checkpoint.
-Every error has one JSON shape: ``{"error": {"status": int, "code": str, "message": str}}``.
+Every error has one JSON shape: ``{"error": {"status": int, "code": str, "message": str}}``
+(plus ``"id"`` on a 500: the message never carries internals, the server log has them under
+that id).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jixiao.api import docs, rest, sparql, web
 from jixiao.api.cache import AnswerCache
+from jixiao.api.jobs import internal_error
 from jixiao.api.settings import Settings, from_env
 from jixiao.api.workers import Checkpoints, QueryError, QueryPool
 from jixiao.graph.store import PREFIXES, open_store
@@ -34,6 +37,7 @@ ERROR_CODES = {
     405: "method_not_allowed",
     406: "not_acceptable",
     413: "too_large",
+    414: "uri_too_long",
     415: "media_type",
     422: "invalid_parameters",
 }
@@ -66,7 +70,10 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> JSONRe
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(QueryError)
     async def query_error(request: Request, exc: QueryError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message)
+        extra = {"id": exc.error_id} if exc.error_id else {}
+        response = error_response(exc.status, exc.code, exc.message, **extra)
+        response.headers.update(exc.headers)
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -86,7 +93,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> JSONResponse:
-        return error_response(500, "internal", f"{type(exc).__name__}: {exc}")
+        error = internal_error(f"{request.method} {request.url.path}", exc=exc)
+        return error_response(500, error.code, error.message, id=error.error_id)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -99,7 +107,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         checkpoints = Checkpoints(settings.checkpoint_root)
         checkpoints.create(primary)
         cache = AnswerCache(int(settings.cache_mb * 2**20)) if settings.cache_mb > 0 else None
-        pool = QueryPool(settings.workers, checkpoints, cache=cache)
+        pool = QueryPool(
+            settings.workers,
+            checkpoints,
+            cache=cache,
+            memory_mb=settings.worker_memory_mb,
+        )
         app.state.service = Service(settings, primary, checkpoints, pool)
         try:
             yield

@@ -51,6 +51,12 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
         "megabytes of recent query answers kept to answer repeated queries at once; "
         "emptied by every ingest (default 64; 0 turns the cache off)",
     ),
+    "worker_memory_mb": (
+        "JIXIAO_WORKER_MEMORY_MB",
+        "address space each query worker may use, in MB (default 2048, at least 1024; "
+        "0: no cap); a query that needs more is answered 503 query_memory and its worker "
+        "replaced",
+    ),
     "cors_origins": (
         "JIXIAO_CORS_ORIGINS",
         "comma-separated origins allowed by CORS (default *)",
@@ -82,6 +88,7 @@ class Settings:
     upload_limit: int = 20 * 1024 * 1024
     query_size_limit: int = 256 * 1024
     cache_mb: float = 64.0
+    worker_memory_mb: int = 2048
     cors_origins: tuple[str, ...] = ("*",)
 
     def __post_init__(self) -> None:
@@ -93,6 +100,10 @@ class Settings:
             "port": (not 0 <= self.port <= 65535, "a TCP port, 0 to 65535"),
             "upload_limit": (self.upload_limit < 1, "a number of bytes, at least 1"),
             "query_size_limit": (self.query_size_limit < 1, "a number of bytes, at least 1"),
+            "worker_memory_mb": (
+                self.worker_memory_mb != 0 and self.worker_memory_mb < 1024,
+                "0 (no cap) or a number of megabytes, at least 1024",
+            ),
         }
         for name, (bad, expected) in problems.items():
             if bad:
@@ -133,6 +144,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         "upload_limit": int,
         "query_size_limit": int,
         "cache_mb": float,
+        "worker_memory_mb": int,
         "cors_origins": lambda v: tuple(o.strip() for o in v.split(",") if o.strip()),
     }
     for name, convert in converters.items():

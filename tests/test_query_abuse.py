@@ -1,10 +1,13 @@
 """Abuse of the query side (issue #18), against a real ``jixiao serve`` on 127.0.0.1: every
-way a query could make the server fetch a URL is refused, and the listener started here
-sees no connection."""
+way a query could make the server fetch a URL is refused (the listener started here sees no
+connection), over-nested queries get 400, a query over the memory cap gets 503 and the
+server goes on, and no error body carries internals."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,13 +16,19 @@ from tests.service_listener import Listener
 from tests.test_sparql_protocol import Server, load_test_store, run_server
 
 JSON = "application/sparql-results+json"
+SIZE_LIMIT = 30_000
+
+
+def new_store(factory: pytest.TempPathFactory, name: str) -> Path:
+    store = factory.mktemp(name) / "store"
+    load_test_store(store)
+    return store
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    store = tmp_path_factory.mktemp("abuse") / "store"
-    load_test_store(store)
-    with run_server(store, timeout=10, env={"JIXIAO_WORKERS": "2"}) as srv:
+    env = {"JIXIAO_WORKERS": "2", "JIXIAO_QUERY_SIZE_LIMIT": str(SIZE_LIMIT)}
+    with run_server(new_store(tmp_path_factory, "abuse"), timeout=10, env=env) as srv:
         yield srv
 
 
@@ -118,3 +127,64 @@ def test_no_other_way_to_fetch(server: Server, listener: Listener) -> None:
     assert describe.status_code == 200
     assert listener.connections == []
     listener.probe()
+
+
+# --------------------------------------------------------------------- nesting, errors
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * " + "{" * 10_000 + "}" * 10_000,
+        "ASK { FILTER(" + "(" * 10_000 + "true" + ")" * 10_000 + ") }",
+        "SELECT * { ?s ?p " + "[ ?q " * 3_000 + "1" + " ]" * 3_000 + " }",
+    ],
+    ids=["braces", "parentheses", "brackets"],
+)
+def test_deep_nesting_is_400_and_no_worker_dies(server: Server, query: str) -> None:
+    for how in ("direct", "get"):
+        response = send(server, how, query)
+        assert response.status_code == 400, response.text[:300]
+        error = response.json()["error"]
+        assert error["code"] == "too_deep" and "line 1, column " in error["message"]
+    assert send(server, "get", "ASK { ?s ?p ?o }").json()["boolean"] is True
+
+
+def test_an_error_500_says_nothing_of_the_server(tmp_path_factory: pytest.TempPathFactory) -> None:
+    store = new_store(tmp_path_factory, "broken")
+    with run_server(store, timeout=10) as srv:
+        checkpoints = store.with_name(store.name + ".checkpoints")
+        shutil.rmtree(checkpoints)  # the workers have not opened it yet: they will fail to
+        response = send(srv, "get", "ASK { ?s ?p ?o }")
+        page = send(srv, "ui-get", "ASK { ?s ?p ?o }")
+    assert response.status_code == 500
+    error = response.json()["error"]
+    assert set(error) == {"status", "code", "message", "id"} and error["id"] in error["message"]
+    for text in (response.text, page.text):
+        assert str(checkpoints) not in text and "/tmp" not in text
+        assert "Error" not in text.replace("error", "")
+    assert page.status_code == 500 and error["code"] == "internal"
+
+
+# --------------------------------------------------------------------- memory
+
+
+def doubling(levels: int) -> str:
+    """A string of 10 × 2^levels characters built by nested CONCAT."""
+    binds = " ".join(f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1})" for i in range(levels))
+    return f"SELECT (STRLEN(?x{levels}) AS ?n) {{ BIND('abcdefghij' AS ?x0) {binds} }}"
+
+
+def test_a_query_over_the_memory_cap_is_503_and_the_server_goes_on(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    env = {"JIXIAO_WORKER_MEMORY_MB": "1024", "JIXIAO_WORKERS": "1"}
+    with run_server(new_store(tmp_path_factory, "memory"), timeout=60, env=env) as srv:
+        small = send(srv, "get", doubling(10))
+        assert small.json()["results"]["bindings"][0]["n"]["value"] == "10240"
+        response = send(srv, "direct", doubling(26))  # 671 MB, and copies of it
+        assert response.status_code == 503, response.text
+        error = response.json()["error"]
+        assert error["code"] == "query_memory" and "1024 MB" in error["message"]
+        answers = [send(srv, "get", f"ASK {{ ?s ?p ?o{i} }}").status_code for i in range(4)]
+        assert answers == [200] * 4
