@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jixiao.api import docs, rest, sparql, web
 from jixiao.api.cache import AnswerCache
+from jixiao.api.fair import CLIENT
 from jixiao.api.jobs import internal_error
 from jixiao.api.settings import Settings, from_env
 from jixiao.api.workers import Checkpoints, QueryError, QueryPool
@@ -97,6 +98,25 @@ def _install_error_handlers(app: FastAPI) -> None:
         return error_response(500, error.code, error.message, id=error.error_id)
 
 
+class ClientAddress:
+    """ASGI middleware: the remote address of each request in :data:`api.fair.CLIENT`, so
+    that the query pool can share its workers fairly between clients."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        token = CLIENT.set(str(client[0]) if client else "")
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            CLIENT.reset(token)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The application; the store and the worker pool open when it starts serving."""
     settings = settings or from_env()
@@ -112,6 +132,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             checkpoints,
             cache=cache,
             memory_mb=settings.worker_memory_mb,
+            per_client=settings.client_queries or None,
+            queue_per_client=settings.client_queue,
         )
         app.state.service = Service(settings, primary, checkpoints, pool)
         try:
@@ -138,6 +160,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["*"],
         expose_headers=["X-Jixiao-Truncated", "X-Total-Count"],
     )
+    app.add_middleware(ClientAddress)
     _install_error_handlers(app)
     app.include_router(sparql.build_router())
     app.include_router(rest.build_router())

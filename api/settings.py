@@ -57,6 +57,15 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
         "0: no cap); a query that needs more is answered 503 query_memory and its worker "
         "replaced",
     ),
+    "client_queries": (
+        "JIXIAO_CLIENT_QUERIES",
+        "uncached queries one client (remote address) may run at once "
+        "(default 0: one fewer than the workers, at least 1)",
+    ),
+    "client_queue": (
+        "JIXIAO_CLIENT_QUEUE",
+        "queries one client may have waiting for a worker; more are answered 429 (default 16)",
+    ),
     "cors_origins": (
         "JIXIAO_CORS_ORIGINS",
         "comma-separated origins allowed by CORS (default *)",
@@ -89,6 +98,8 @@ class Settings:
     query_size_limit: int = 256 * 1024
     cache_mb: float = 64.0
     worker_memory_mb: int = 2048
+    client_queries: int = 0
+    client_queue: int = 16
     cors_origins: tuple[str, ...] = ("*",)
 
     def __post_init__(self) -> None:
@@ -104,6 +115,8 @@ class Settings:
                 self.worker_memory_mb != 0 and self.worker_memory_mb < 1024,
                 "0 (no cap) or a number of megabytes, at least 1024",
             ),
+            "client_queries": (self.client_queries < 0, "a whole number, 0 or more"),
+            "client_queue": (self.client_queue < 1, "a whole number, at least 1"),
         }
         for name, (bad, expected) in problems.items():
             if bad:
@@ -145,6 +158,8 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         "query_size_limit": int,
         "cache_mb": float,
         "worker_memory_mb": int,
+        "client_queries": int,
+        "client_queue": int,
         "cors_origins": lambda v: tuple(o.strip() for o in v.split(",") if o.strip()),
     }
     for name, convert in converters.items():

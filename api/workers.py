@@ -8,6 +8,7 @@ with bytes already serialised in the requested format, at most ``row_cap`` rows 
 When the deadline passes the parent kills that worker, starts a replacement in the
 background and answers 503; when a worker dies (memory cap, crash) it is replaced too and
 the client gets 503 (memory) or 500 with an error id, never the details (those are logged).
+Which client gets the next free worker is decided by :class:`api.fair.FairGate`.
 
 Checkpoints (:class:`Checkpoints`) are RocksDB checkpoints written by the process that owns
 the primary store; a job names the checkpoint it must read, so workers move to a new one
@@ -19,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing as mp
-import queue
 import shutil
 import tempfile
 import threading
@@ -33,6 +33,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from jixiao.api.cache import AnswerCache, job_key
+from jixiao.api.fair import CLIENT, FairGate
 from jixiao.api.jobs import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
@@ -111,7 +112,8 @@ class _Worker:
 class QueryPool:
     """``size`` worker processes; :meth:`run` is blocking and thread-safe.
 
-    ``memory_mb`` caps each worker's address space (0: no cap).
+    ``memory_mb`` caps each worker's address space (0: no cap); ``per_client`` (default one
+    fewer than ``size``, at least 1) and ``queue_per_client`` bound each client's share.
     """
 
     def __init__(
@@ -121,12 +123,14 @@ class QueryPool:
         start_timeout: float = 60.0,
         cache: AnswerCache | None = None,
         memory_mb: int = 0,
+        per_client: int | None = None,
+        queue_per_client: int = 16,
     ) -> None:
         self.cache = cache
         self.memory_mb = memory_mb
         self._ctx = mp.get_context("spawn")
         self._checkpoints = checkpoints
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._gate = FairGate(per_client or max(1, size - 1), queue_per_client)
         self._start_timeout = start_timeout
         self._closed = False
         self._all: dict[int, _Worker] = {}
@@ -169,7 +173,7 @@ class QueryPool:
                 self._stop(worker)
                 return
             self._all[id(worker)] = worker
-        self._idle.put(worker)
+        self._gate.put(worker)
 
     def _replace(self, worker: _Worker) -> str:
         """Kill ``worker``, start another; what the dead one wrote to stderr."""
@@ -199,37 +203,35 @@ class QueryPool:
         key = self._key(job)
         return None if key is None else self.cache.get(key[1])  # type: ignore[union-attr]
 
-    def run(self, job: Job, timeout: float) -> Answer:
+    def run(self, job: Job, timeout: float, client: str | None = None) -> Answer:
         """Answer ``job`` within ``timeout`` seconds (waiting for a worker included), else
-        kill its worker and raise 503."""
+        kill its worker and raise 503. ``client`` defaults to :data:`api.fair.CLIENT`."""
         key = self._key(job)
         if key is not None:
             hit = self.cache.get(key[1])  # type: ignore[union-attr]
             if hit is not None:
                 return hit
         deadline = time.monotonic() + timeout
-        try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise QueryError(
-                503, "busy", "all query workers are busy; try again", {"Retry-After": "5"}
-            ) from None
+        who = CLIENT.get() if client is None else client
+        worker = self._gate.take(who, timeout)
         try:
             path = self._checkpoints.acquire()
         except QueryError:
-            self._idle.put(worker)
+            self._gate.put(worker)
+            self._gate.release(who)
             raise
         try:
             reply = self._ask(worker, _with_checkpoint(job, path), deadline, timeout)
         finally:
             self._checkpoints.release(path)
+            self._gate.release(who)
         if key is not None and key[0] == path:  # computed on the data the key names
             self.cache.put(key[1], reply)  # type: ignore[union-attr]
         return reply
 
     def _ask(self, worker: _Worker, job: Job, deadline: float, timeout: float) -> Answer:
-        """Send ``job`` to ``worker`` and read its reply; the worker goes back to the idle
-        queue or is replaced."""
+        """Send ``job`` to ``worker`` and read its reply; the worker goes back to the gate or
+        is replaced."""
         try:
             worker.conn.send(job)
             ready = worker.conn.poll(max(0.0, deadline - time.monotonic()))
@@ -245,7 +247,7 @@ class QueryPool:
         if reply[0] == "memory":
             raise self._memory_error(self._replace(worker) + f"; {reply[1]}")
         worker.jobs += 1
-        self._idle.put(worker)
+        self._gate.put(worker)
         if reply[0] == "ok":
             return reply[1]
         if reply[0] == "internal":
@@ -276,12 +278,7 @@ class QueryPool:
             self._closed = True
             workers = list(self._all.values())
             self._all.clear()
-        idle = set()
-        while True:
-            try:
-                idle.add(id(self._idle.get_nowait()))
-            except queue.Empty:
-                break
+        idle = {id(w) for w in self._gate.drain()}
         for worker in workers:
             if id(worker) in idle:
                 self._stop(worker)

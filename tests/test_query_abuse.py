@@ -1,11 +1,13 @@
 """Abuse of the query side (issue #18), against a real ``jixiao serve`` on 127.0.0.1: every
 way a query could make the server fetch a URL is refused (the listener started here sees no
 connection), over-nested queries get 400, a query over the memory cap gets 503 and the
-server goes on, and no error body carries internals."""
+server goes on, one client cannot hold every worker, and no error body carries internals."""
 
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +15,7 @@ import httpx
 import pytest
 
 from tests.service_listener import Listener
-from tests.test_sparql_protocol import Server, load_test_store, run_server
+from tests.test_sparql_protocol import CROSS_PRODUCT, Server, load_test_store, run_server
 
 JSON = "application/sparql-results+json"
 SIZE_LIMIT = 30_000
@@ -166,7 +168,7 @@ def test_an_error_500_says_nothing_of_the_server(tmp_path_factory: pytest.TempPa
     assert page.status_code == 500 and error["code"] == "internal"
 
 
-# --------------------------------------------------------------------- memory
+# --------------------------------------------------------------------- memory and fairness
 
 
 def doubling(levels: int) -> str:
@@ -188,3 +190,37 @@ def test_a_query_over_the_memory_cap_is_503_and_the_server_goes_on(
         assert error["code"] == "query_memory" and "1024 MB" in error["message"]
         answers = [send(srv, "get", f"ASK {{ ?s ?p ?o{i} }}").status_code for i in range(4)]
         assert answers == [200] * 4
+
+
+def test_one_client_cannot_hold_every_worker(tmp_path_factory: pytest.TempPathFactory) -> None:
+    limit = 6.0
+    env = {"JIXIAO_WORKERS": "2", "JIXIAO_CLIENT_QUEUE": "2"}
+    outcome: dict[str, int] = {}
+
+    def slow(query: str) -> None:
+        response = httpx.post(srv.base + "/sparql", data={"query": query}, timeout=60)
+        outcome[query] = response.status_code
+
+    with run_server(new_store(tmp_path_factory, "fair"), timeout=limit, env=env) as srv:
+        threads = [threading.Thread(target=slow, args=(CROSS_PRODUCT + f" #{i}",)) for i in (1, 2)]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)
+        other = httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2"))
+        start = time.monotonic()
+        quick = other.get(srv.base + "/sparql", params={"query": "ASK { ?s ?p ?fair }"},
+                          headers={"accept": JSON}, timeout=60)  # fmt: skip
+        seconds = time.monotonic() - start
+        third = threading.Thread(target=slow, args=("ASK { ?s ?p ?third }",))
+        third.start()
+        time.sleep(0.3)
+        fourth = httpx.post(srv.base + "/sparql", data={"query": "ASK { ?s ?p ?fourth }"})
+        for thread in (*threads, third):
+            thread.join(60)
+    assert quick.status_code == 200 and quick.json()["boolean"] is True
+    assert seconds < limit / 3, seconds
+    assert fourth.status_code == 429 and fourth.headers["retry-after"]
+    assert fourth.json()["error"]["code"] == "too_many_queries"
+    # the slow ones ran out of time; the third waited behind them (answered if time was left)
+    assert [outcome[CROSS_PRODUCT + f" #{i}"] for i in (1, 2)] == [503, 503]
+    assert outcome["ASK { ?s ?p ?third }"] in (200, 503)
