@@ -172,6 +172,10 @@ async def _params(request: Request, limit: int) -> dict[str, list[str]]:
     for key, value in request.query_params.multi_items():
         params.setdefault(key, []).append(value)
     if request.method != "POST":
+        if sum(len(v.encode("utf-8")) for v in params.get("query", ())) > limit:
+            raise QueryError(
+                414, "uri_too_long", f"the query exceeds {limit} bytes; send it with POST"
+            )
         return params
     media, charset = _media(request)
     body = await _read_body(request, limit)

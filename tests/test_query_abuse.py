@@ -1,15 +1,19 @@
 """Abuse of the query side (issue #18), against a real ``jixiao serve`` on 127.0.0.1: every
 way a query could make the server fetch a URL is refused (the listener started here sees no
-connection), over-nested queries get 400, a query over the memory cap gets 503 and the
-server goes on, one client cannot hold every worker, and no error body carries internals."""
+connection), oversized and over-nested requests get structured 4xx answers, a query over
+the memory cap gets 503 and the server goes on, one client cannot hold every worker, and
+no error body carries internals."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import socket
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -131,7 +135,46 @@ def test_no_other_way_to_fetch(server: Server, listener: Listener) -> None:
     listener.probe()
 
 
-# --------------------------------------------------------------------- nesting, errors
+# --------------------------------------------------------------------- size and nesting
+
+
+def raw(server: Server, request: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Send ``request`` as is (httpx refuses URLs over 64 KB) and read the whole answer."""
+    port = int(server.base.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.lower().split(": ", 1) for line in lines[1:])
+    return int(lines[0].split()[1]), headers, body
+
+
+def assert_json_error(status: int, headers: dict[str, str], body: bytes, code: str) -> None:
+    assert headers["content-type"].startswith("application/json"), body[:200]
+    assert json.loads(body)["error"]["code"] == code
+    assert json.loads(body)["error"]["status"] == status
+
+
+def test_an_over_long_get_is_414_json(server: Server) -> None:
+    target = "/sparql?query=" + quote("ASK {} #" + "x" * 70_000)
+    request = f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+    status, headers, body = raw(server, request)
+    assert status == 414
+    assert_json_error(status, headers, body, "uri_too_long")
+    assert "POST" in json.loads(body)["error"]["message"]
+    # under the URI limit but over the query size limit: 414 too (POST gets 413)
+    query = "ASK {} #" + "x" * (SIZE_LIMIT + 10)
+    response = httpx.get(server.base + "/sparql", params={"query": query}, timeout=30)
+    assert response.status_code == 414 and response.json()["error"]["code"] == "uri_too_long"
+    response = httpx.post(server.base + "/sparql", data={"query": query}, timeout=30)
+    assert response.status_code == 413
+    status, headers, body = raw(server, b"NOT HTTP AT ALL\r\n\r\n")
+    assert status == 400
+    assert_json_error(status, headers, body, "bad_request")
+    assert httpx.get(server.base + "/sparql", params={"query": "ASK {}"}).status_code == 200
 
 
 @pytest.mark.parametrize(
