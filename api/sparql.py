@@ -6,7 +6,10 @@
 - ``default-graph-uri`` / ``named-graph-uri`` select graphs of the store; without them the
   default graph is the union of all document graphs, unless the query has its own FROM.
 - ``SERVICE`` is refused before execution wherever it appears (pyoxigraph would fetch the
-  URL). FROM / FROM NAMED only name graphs of this store: an IRI that is not one is refused.
+  URL), found by :mod:`api.sparql_scan`, which also refuses nesting beyond 64 levels; the
+  workers cannot open sockets anyway (:mod:`api.sandbox`). FROM / FROM NAMED only name
+  graphs of this store: an IRI that is not one is refused.
+- A GET query over the size limit is 414 (POST it); a POST body over it is 413.
 - Results by content negotiation (:data:`RESULT_MEDIA`, :data:`GRAPH_MEDIA`), 406 otherwise.
 - GET without a query answers the Service Description.
 """
