@@ -2,7 +2,9 @@
 
 This process owns the primary store (read-write, the only writer). At start-up, and after
 each committed ingest, it writes a checkpoint; query workers read the newest checkpoint.
-Every error has one JSON shape: ``{"error": {"status": int, "code": str, "message": str}}``.
+Every error has one JSON shape: ``{"error": {"status": int, "code": str, "message": str}}``
+(plus ``"id"`` on a 500: the message never carries internals, the server log has them under
+that id).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jixiao.api import docs, rest, sparql, web
 from jixiao.api.cache import AnswerCache
+from jixiao.api.fair import CLIENT
+from jixiao.api.jobs import internal_error
 from jixiao.api.settings import Settings, from_env
 from jixiao.api.upload import prepare_upload_root
 from jixiao.api.workers import Checkpoints, QueryError, QueryPool
@@ -35,6 +39,7 @@ ERROR_CODES = {
     405: "method_not_allowed",
     406: "not_acceptable",
     413: "too_large",
+    414: "uri_too_long",
     415: "media_type",
     422: "invalid_parameters",
 }
@@ -67,7 +72,10 @@ def error_response(status: int, code: str, message: str, **extra: Any) -> JSONRe
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(QueryError)
     async def query_error(request: Request, exc: QueryError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message)
+        extra = {"id": exc.error_id} if exc.error_id else {}
+        response = error_response(exc.status, exc.code, exc.message, **extra)
+        response.headers.update(exc.headers)
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -87,7 +95,27 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> JSONResponse:
-        return error_response(500, "internal", f"{type(exc).__name__}: {exc}")
+        error = internal_error(f"{request.method} {request.url.path}", exc=exc)
+        return error_response(500, error.code, error.message, id=error.error_id)
+
+
+class ClientAddress:
+    """ASGI middleware: the remote address of each request in :data:`api.fair.CLIENT`, so
+    that the query pool can share its workers fairly between clients."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        token = CLIENT.set(str(client[0]) if client else "")
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            CLIENT.reset(token)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -101,7 +129,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         checkpoints = Checkpoints(settings.checkpoint_root)
         checkpoints.create(primary)
         cache = AnswerCache(int(settings.cache_mb * 2**20)) if settings.cache_mb > 0 else None
-        pool = QueryPool(settings.workers, checkpoints, cache=cache)
+        pool = QueryPool(
+            settings.workers,
+            checkpoints,
+            cache=cache,
+            memory_mb=settings.worker_memory_mb,
+            per_client=settings.client_queries or None,
+            queue_per_client=settings.client_queue,
+        )
         app.state.service = Service(settings, primary, checkpoints, pool)
         try:
             yield
@@ -127,6 +162,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["*"],
         expose_headers=["X-Jixiao-Truncated", "X-Total-Count"],
     )
+    app.add_middleware(ClientAddress)
     _install_error_handlers(app)
     app.include_router(sparql.build_router())
     app.include_router(rest.build_router())

@@ -114,7 +114,7 @@ def serve_cmd(args: argparse.Namespace) -> int:
         f"jixiao: serving {url_of(settings.host, port)} "
         f"(store {settings.store}, {{documents}} documents)",
     )
-    config = uvicorn.Config(app, log_level=args.log_level)
+    config = uvicorn.Config(app, log_level=args.log_level, http=_http_protocol())
     uvicorn.Server(config).run(sockets=[sock])
     return 0
 
@@ -139,6 +139,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--log-level", default="warning", help="uvicorn log level (default warning)")
     p.set_defaults(func=serve_cmd)
+
+
+def _http_protocol() -> object:
+    """uvicorn's httptools protocol answering its own errors as JSON (414 for a long URI);
+    uvicorn's default when httptools is not installed."""
+    try:
+        from jixiao.api.http_protocol import JsonErrorHttpToolsProtocol
+    except ImportError:
+        return "auto"
+    return JsonErrorHttpToolsProtocol
 
 
 def main(argv: Sequence[str] | None = None) -> int:

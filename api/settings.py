@@ -52,6 +52,21 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
         "megabytes of recent query answers kept to answer repeated queries at once; "
         "emptied by every ingest (default 64; 0 turns the cache off)",
     ),
+    "worker_memory_mb": (
+        "JIXIAO_WORKER_MEMORY_MB",
+        "address space each query worker may use, in MB (default 2048, at least 1024; "
+        "0: no cap); a query that needs more is answered 503 query_memory and its worker "
+        "replaced",
+    ),
+    "client_queries": (
+        "JIXIAO_CLIENT_QUERIES",
+        "uncached queries one client (remote address) may run at once "
+        "(default 0: one fewer than the workers, at least 1)",
+    ),
+    "client_queue": (
+        "JIXIAO_CLIENT_QUEUE",
+        "queries one client may have waiting for a worker; more are answered 429 (default 16)",
+    ),
     "cors_origins": (
         "JIXIAO_CORS_ORIGINS",
         "comma-separated origins allowed by CORS (default *)",
@@ -83,6 +98,9 @@ class Settings:
     upload_limit: int = 20 * 1024 * 1024
     query_size_limit: int = 256 * 1024
     cache_mb: float = 64.0
+    worker_memory_mb: int = 2048
+    client_queries: int = 0
+    client_queue: int = 16
     cors_origins: tuple[str, ...] = ("*",)
 
     def __post_init__(self) -> None:
@@ -94,6 +112,12 @@ class Settings:
             "port": (not 0 <= self.port <= 65535, "a TCP port, 0 to 65535"),
             "upload_limit": (self.upload_limit < 1, "a number of bytes, at least 1"),
             "query_size_limit": (self.query_size_limit < 1, "a number of bytes, at least 1"),
+            "worker_memory_mb": (
+                self.worker_memory_mb != 0 and self.worker_memory_mb < 1024,
+                "0 (no cap) or a number of megabytes, at least 1024",
+            ),
+            "client_queries": (self.client_queries < 0, "a whole number, 0 or more"),
+            "client_queue": (self.client_queue < 1, "a whole number, at least 1"),
         }
         for name, (bad, expected) in problems.items():
             if bad:
@@ -141,6 +165,9 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         "upload_limit": int,
         "query_size_limit": int,
         "cache_mb": float,
+        "worker_memory_mb": int,
+        "client_queries": int,
+        "client_queue": int,
         "cors_origins": lambda v: tuple(o.strip() for o in v.split(",") if o.strip()),
     }
     for name, convert in converters.items():

@@ -6,22 +6,26 @@
 - ``default-graph-uri`` / ``named-graph-uri`` select graphs of the store; without them the
   default graph is the union of all document graphs, unless the query has its own FROM.
 - ``SERVICE`` is refused before execution wherever it appears (pyoxigraph would fetch the
-  URL). FROM / FROM NAMED only name graphs of this store: an IRI that is not one is refused.
+  URL), found by :mod:`api.sparql_scan`, which also refuses nesting beyond 64 levels; the
+  workers cannot open sockets anyway (:mod:`api.sandbox`). FROM / FROM NAMED only name
+  graphs of this store: an IRI that is not one is refused.
+- A GET query over the size limit is 414 (POST it); a POST body over it is 413.
 - Results by content negotiation (:data:`RESULT_MEDIA`, :data:`GRAPH_MEDIA`), 406 otherwise.
 - GET without a query answers the Service Description.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from jixiao.api.sparql_scan import Scan, ScanError, scan_query
 from jixiao.api.workers import GRAPH_FORMATS, Job, QueryError
+
+__all__ = ["Scan", "build_job", "negotiate", "scan_query"]
 
 # Media type -> format key. Canonical types first: a wildcard picks the first that matches,
 # and the response is labelled with the media type that was negotiated.
@@ -57,74 +61,6 @@ FORMAT_MEDIA: dict[str, str] = {
     "jsonld": "application/ld+json",
     "rdfxml": "application/rdf+xml",
 }
-UPDATE_WORDS = frozenset(
-    ["INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH", "USING"]
-)
-FORM_WORDS = frozenset(("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"))
-
-# ------------------------------------------------------------------ query text, conservatively
-
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_TOKEN = re.compile(
-    r"""(?P<comment>\#[^\n\r]*)
-      | (?P<string>\"\"\"(?:[^\\]|\\.)*?\"\"\"|'''(?:[^\\]|\\.)*?'''
-                   |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-      | (?P<var>[?$]\w+)
-      | (?P<pname>[^\W\d][\w.\-]*:[\w.\-:%\\]*|:[\w.\-:%\\]*)
-      | (?P<word>[A-Za-z_]\w*)
-      | (?P<other>.)""",
-    re.VERBOSE | re.DOTALL,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Scan:
-    form: str | None  # SELECT / ASK / CONSTRUCT / DESCRIBE, None if not found
-    update: bool
-    service: bool
-    has_from: bool
-    from_iris: tuple[str, ...]
-
-
-def _unescape(text: str) -> str:
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
-
-
-def scan_query(text: str) -> Scan:
-    """Keywords outside strings, IRIs and comments (after \\u escapes are decoded).
-
-    Conservative: a bare word ``SERVICE`` anywhere counts, even where the grammar would not
-    allow it; the query is then refused rather than risked.
-    """
-    tokens = [
-        (m.lastgroup, m.group())
-        for m in _TOKEN.finditer(_unescape(text))
-        if m.lastgroup not in ("comment", "other") or not m.group().isspace()
-    ]
-    words = [(i, v.upper()) for i, (kind, v) in enumerate(tokens) if kind == "word"]
-    form = next((w for _, w in words if w in FORM_WORDS), None)
-    first = next((w for _, w in words if w in FORM_WORDS or w in UPDATE_WORDS), None)
-    from_iris: list[str] = []
-    has_from = False
-    for i, word in words:
-        if word != "FROM":
-            continue
-        has_from = True
-        j = i + 1
-        if j < len(tokens) and tokens[j][0] == "word" and tokens[j][1].upper() == "NAMED":
-            j += 1
-        if j < len(tokens) and tokens[j][0] == "iri":
-            from_iris.append(tokens[j][1][1:-1])
-    return Scan(
-        form=form,
-        update=first is not None and first not in FORM_WORDS,
-        service=any(w == "SERVICE" for _, w in words),
-        has_from=has_from,
-        from_iris=tuple(from_iris),
-    )
-
-
 # ------------------------------------------------------------------ content negotiation
 
 
@@ -239,6 +175,10 @@ async def _params(request: Request, limit: int) -> dict[str, list[str]]:
     for key, value in request.query_params.multi_items():
         params.setdefault(key, []).append(value)
     if request.method != "POST":
+        if sum(len(v.encode("utf-8")) for v in params.get("query", ())) > limit:
+            raise QueryError(
+                414, "uri_too_long", f"the query exceeds {limit} bytes; send it with POST"
+            )
         return params
     media, charset = _media(request)
     body = await _read_body(request, limit)
@@ -261,6 +201,9 @@ async def _params(request: Request, limit: int) -> dict[str, list[str]]:
     return params
 
 
+_INLINE_SCAN = 16 * 1024
+
+
 def build_job(
     params: dict[str, list[str]],
     accept: str | None,
@@ -274,12 +217,19 @@ def build_job(
     query = _single(params, "query")
     if query is None:
         return None
-    scan = scan_query(query)
+    try:
+        scan = scan_query(query, prefixes)
+    except ScanError as error:
+        raise QueryError(400, error.code, f"the query is refused before it runs: {error}") from None
     if scan.update:
         raise QueryError(403, "update_refused", "this endpoint is read-only: updates are refused")
-    if scan.service:
+    if scan.service_at is not None:
+        line, column = scan.service_at
         raise QueryError(
-            400, "service_refused", "SERVICE is not allowed: this endpoint never fetches URLs"
+            400,
+            "service_refused",
+            f"line {line}, column {column}: SERVICE is not allowed: "
+            "this endpoint never fetches URLs",
         )
     table = table_for(scan.form)
     media = negotiate_media(table, accept)
@@ -378,7 +328,12 @@ def build_router() -> APIRouter:
         params = await _params(request, limit)
         accept = request.headers.get("accept")
         endpoint = _endpoint(request)
-        job = build_job(params, accept, settings.row_cap, service.prefixes, endpoint)
+        size = sum(len(v) for v in params.get("query", ()))
+        arguments = (params, accept, settings.row_cap, service.prefixes, endpoint)
+        if size > _INLINE_SCAN:  # scanning takes ~2 µs a token: off the event loop
+            job = await run_in_threadpool(build_job, *arguments)
+        else:
+            job = build_job(*arguments)
         if job is None:
             if request.method == "POST":
                 raise QueryError(400, "missing_query", "no 'query' parameter")

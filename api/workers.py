@@ -1,11 +1,14 @@
-"""Queries run in worker processes that are killed and replaced when their time limit passes.
+"""Queries run in worker processes that are killed and replaced when they fail or overrun.
 
 pyoxigraph cannot cancel a running query from Python, so each query is sent to one of a
-small pool of processes (``spawn``: no inherited RocksDB threads). A worker opens the newest
-checkpoint of the primary store read-only (:meth:`pyoxigraph.Store.read_only`), runs the
-query and answers with bytes already serialised in the requested format, at most
-``row_cap`` rows or triples. When the deadline passes the parent kills that worker, starts
-a replacement in the background and answers 503; the other workers keep serving.
+small pool of processes (``spawn``: no inherited RocksDB threads; what a worker does to
+itself first is in :mod:`api.worker_process`). A worker opens the newest checkpoint of the
+primary store read-only (:meth:`pyoxigraph.Store.read_only`), runs the query and answers
+with bytes already serialised in the requested format, at most ``row_cap`` rows or triples.
+When the deadline passes the parent kills that worker, starts a replacement in the
+background and answers 503; when a worker dies (memory cap, crash) it is replaced too and
+the client gets 503 (memory) or 500 with an error id, never the details (those are logged).
+Which client gets the next free worker is decided by :class:`api.fair.FairGate`.
 
 Checkpoints (:class:`Checkpoints`) are RocksDB checkpoints written by the process that owns
 the primary store; a job names the checkpoint it must read, so workers move to a new one
@@ -15,10 +18,10 @@ with their next job, and old checkpoints are removed when no running job uses th
 from __future__ import annotations
 
 import contextlib
-import json
+import logging
 import multiprocessing as mp
-import queue
 import shutil
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -29,188 +32,28 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from jixiao.api.cache import AnswerCache
+from jixiao.api.cache import AnswerCache, job_key
+from jixiao.api.fair import CLIENT, FairGate
+from jixiao.api.jobs import (
+    GRAPH_FORMATS,
+    RESULT_FORMATS,
+    Answer,
+    Job,
+    QueryError,
+    Term,
+    internal_error,
+)
+from jixiao.api.worker_process import worker_main
 
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-class QueryError(Exception):
-    """A query that could not be answered: HTTP ``status``, stable ``code``, ``message``."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+__all__ = [
+    "GRAPH_FORMATS", "RESULT_FORMATS", "Answer", "Checkpoints", "Job", "QueryError",
+    "QueryPool", "Term",
+]  # fmt: skip
+LOG = logging.getLogger("jixiao.api.workers")
+_LOG_TAIL = 8192
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
-    """A typed RDF term to bind to a variable (never formatted into the query text)."""
-
-    kind: str  # "iri" | "literal"
-    value: str
-    datatype: str | None = None
-    language: str | None = None
-
-    def to_ox(self) -> ox.NamedNode | ox.Literal:
-        if self.kind == "iri":
-            return ox.NamedNode(self.value)
-        if self.language:
-            return ox.Literal(self.value, language=self.language)
-        if self.datatype:
-            return ox.Literal(self.value, datatype=ox.NamedNode(self.datatype))
-        return ox.Literal(self.value)
-
-
-@dataclass(frozen=True, slots=True)
-class Job:
-    query: str
-    fmt: str  # a key of RESULT_FORMATS or GRAPH_FORMATS
-    row_cap: int
-    media: str = ""  # the negotiated media type (the parent labels the answer with it)
-    default_graphs: tuple[str, ...] | None = None
-    named_graphs: tuple[str, ...] | None = None
-    from_iris: tuple[str, ...] = ()
-    bindings: tuple[tuple[str, Term], ...] = ()
-    prefixes: tuple[tuple[str, str], ...] = ()
-    base_iri: str | None = None
-    checkpoint: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    kind: str  # "boolean" | "solutions" | "graph"
-    fmt: str
-    body: bytes
-    truncated: bool
-
-
-# --------------------------------------------------------------------------- worker side
-
-
-def _term_json(term: Any) -> dict[str, Any]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != _XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    return {  # an RDF-star triple term
-        "type": "triple",
-        "value": {
-            "subject": _term_json(term.subject),
-            "predicate": _term_json(term.predicate),
-            "object": _term_json(term.object),
-        },
-    }
-
-
-def _solutions(result: ox.QuerySolutions, fmt: str, cap: int) -> tuple[bytes, bool]:
-    names = [v.value for v in result.variables]
-    rows: list[dict[str, Any]] = []
-    truncated = False
-    for solution in result:
-        if len(rows) == cap:
-            truncated = True
-            break
-        row = {}
-        for name in names:
-            term = solution[name]
-            if term is not None:
-                row[name] = _term_json(term)
-        rows.append(row)
-    doc = json.dumps(
-        {"head": {"vars": names}, "results": {"bindings": rows}},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode("utf-8")
-    if fmt == "json":
-        return doc, truncated
-    parsed = ox.parse_query_results(doc, format=ox.QueryResultsFormat.JSON)
-    return parsed.serialize(format=RESULT_FORMATS[fmt]) or b"", truncated
-
-
-def execute(store: ox.Store, job: Job) -> Answer:
-    """Run ``job`` on ``store`` (in a worker, or in-process for tests)."""
-    if job.default_graphs is None and job.named_graphs is None:
-        for iri in job.from_iris:
-            if not store.contains_named_graph(ox.NamedNode(iri)):
-                raise QueryError(
-                    400,
-                    "unknown_graph",
-                    f"FROM <{iri}> names no graph of this store; the endpoint never fetches URLs",
-                )
-    kwargs: dict[str, Any] = {"prefixes": dict(job.prefixes) or None, "base_iri": job.base_iri}
-    if job.default_graphs is not None or job.named_graphs is not None:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
-    if job.bindings:
-        kwargs["substitutions"] = {ox.Variable(n): t.to_ox() for n, t in job.bindings}
-    try:
-        result = store.query(job.query, **kwargs)
-    except SyntaxError as error:
-        raise QueryError(400, "query_syntax", str(error)) from None
-    except (ValueError, RuntimeError) as error:
-        raise QueryError(400, "query_invalid", str(error)) from None
-    if isinstance(result, ox.QueryBoolean):
-        fmt = job.fmt if job.fmt in ("json", "xml") else "json"
-        return Answer("boolean", fmt, result.serialize(format=RESULT_FORMATS[fmt]) or b"", False)
-    if isinstance(result, ox.QuerySolutions):
-        fmt = job.fmt if job.fmt in RESULT_FORMATS else "json"
-        body, truncated = _solutions(result, fmt, job.row_cap)
-        return Answer("solutions", fmt, body, truncated)
-    fmt = job.fmt if job.fmt in GRAPH_FORMATS else "ttl"
-    triples = []
-    truncated = False
-    for triple in result:
-        if len(triples) == job.row_cap:
-            truncated = True
-            break
-        triples.append(triple)
-    body = ox.serialize(triples, format=GRAPH_FORMATS[fmt], prefixes=dict(job.prefixes) or None)
-    return Answer("graph", fmt, body or b"", truncated)
-
-
-def _worker_main(conn: Connection) -> None:  # pragma: no cover - runs in a child process
-    opened: tuple[str, ox.Store] | None = None
-    conn.send(("ready",))
-    while True:
-        try:
-            job: Job | None = conn.recv()
-        except EOFError:
-            return
-        if job is None:
-            return
-        try:
-            if opened is None or opened[0] != job.checkpoint:
-                opened = None
-                opened = (job.checkpoint, ox.Store.read_only(job.checkpoint))
-            conn.send(("ok", execute(opened[1], job)))
-        except QueryError as error:
-            conn.send(("error", error.status, error.code, error.message))
-        except OSError as error:
-            conn.send(("error", 500, "store_error", str(error)))
-        except Exception as error:  # reported to the client, the worker goes on
-            conn.send(("error", 500, "internal", f"{type(error).__name__}: {error}"))
-
-
-# --------------------------------------------------------------------------- parent side
+# --------------------------------------------------------------------------- checkpoints
 
 
 class Checkpoints:
@@ -262,11 +105,16 @@ class Checkpoints:
 class _Worker:
     process: Any
     conn: Connection
+    log: Path
     jobs: int = field(default=0)
 
 
 class QueryPool:
-    """``size`` worker processes; :meth:`run` is blocking and thread-safe."""
+    """``size`` worker processes; :meth:`run` is blocking and thread-safe.
+
+    ``memory_mb`` caps each worker's address space (0: no cap); ``per_client`` (default one
+    fewer than ``size``, at least 1) and ``queue_per_client`` bound each client's share.
+    """
 
     def __init__(
         self,
@@ -274,16 +122,23 @@ class QueryPool:
         checkpoints: Checkpoints,
         start_timeout: float = 60.0,
         cache: AnswerCache | None = None,
+        memory_mb: int = 0,
+        per_client: int | None = None,
+        queue_per_client: int = 16,
     ) -> None:
         self.cache = cache
+        self.memory_mb = memory_mb
         self._ctx = mp.get_context("spawn")
         self._checkpoints = checkpoints
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._gate = FairGate(per_client or max(1, size - 1), queue_per_client)
         self._start_timeout = start_timeout
         self._closed = False
         self._all: dict[int, _Worker] = {}
         self._lock = threading.Lock()
+        self._logs = Path(tempfile.mkdtemp(prefix="jixiao-workers-"))
+        self._started = 0
         self.replaced = 0
+        self.sandbox_problem: str | None = None
         starters = [threading.Thread(target=self._add_worker) for _ in range(size)]
         for t in starters:
             t.start()
@@ -291,78 +146,122 @@ class QueryPool:
             t.join()
 
     def _add_worker(self) -> None:
+        with self._lock:
+            self._started += 1
+            log = self._logs / f"worker-{self._started}.log"
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_worker_main, args=(child,), daemon=True)
+        process = self._ctx.Process(
+            target=worker_main, args=(child, str(log), self.memory_mb), daemon=True
+        )
         process.start()
         child.close()
         if not parent.poll(self._start_timeout):
             process.kill()
+            LOG.error("a query worker did not start within %g s", self._start_timeout)
             return
-        parent.recv()
-        worker = _Worker(process, parent)
+        try:
+            _, problem = parent.recv()
+        except (EOFError, OSError):
+            LOG.error("a query worker died at start: %s", _tail(log))
+            return
+        if problem and problem != self.sandbox_problem:
+            self.sandbox_problem = problem
+            LOG.warning("query workers may open network connections: %s", problem)
+        worker = _Worker(process, parent, log)
         with self._lock:
             if self._closed:
                 self._stop(worker)
                 return
             self._all[id(worker)] = worker
-        self._idle.put(worker)
+        self._gate.put(worker)
 
-    def _replace(self, worker: _Worker) -> None:
+    def _replace(self, worker: _Worker) -> str:
+        """Kill ``worker``, start another; what the dead one wrote to stderr."""
         worker.process.kill()
         worker.process.join(5)
         worker.conn.close()
+        tail = _tail(worker.log)
+        worker.log.unlink(missing_ok=True)
         with self._lock:
             self._all.pop(id(worker), None)
             self.replaced += 1
             closed = self._closed
         if not closed:
             threading.Thread(target=self._add_worker, daemon=True).start()
+        return f"exit code {worker.process.exitcode}; stderr: {tail}"
 
-    def _key(self, job: Job) -> tuple[str, Job] | None:
+    def _key(self, job: Job) -> tuple[str, bytes] | None:
+        """The checkpoint ``job`` would read now, and its cache key there."""
         current = self._checkpoints.current
-        return (str(current), job) if self.cache is not None and current is not None else None
+        if self.cache is None or current is None:
+            return None
+        return str(current), job_key(str(current), job)
 
     def cached(self, job: Job) -> Answer | None:
         """The kept answer of ``job`` on the current checkpoint, if any (never blocks on a
         worker: the event loop may call it)."""
         key = self._key(job)
-        return None if key is None else self.cache.get(key)  # type: ignore[union-attr]
+        return None if key is None else self.cache.get(key[1])  # type: ignore[union-attr]
 
-    def run(self, job: Job, timeout: float) -> Answer:
-        """Answer ``job`` within ``timeout`` seconds, else kill its worker and raise 503."""
+    def run(self, job: Job, timeout: float, client: str | None = None) -> Answer:
+        """Answer ``job`` within ``timeout`` seconds (waiting for a worker included), else
+        kill its worker and raise 503. ``client`` defaults to :data:`api.fair.CLIENT`."""
         key = self._key(job)
         if key is not None:
-            hit = self.cache.get(key)  # type: ignore[union-attr]
+            hit = self.cache.get(key[1])  # type: ignore[union-attr]
             if hit is not None:
                 return hit
         deadline = time.monotonic() + timeout
+        who = CLIENT.get() if client is None else client
+        worker = self._gate.take(who, timeout)
         try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise QueryError(503, "busy", "all query workers are busy; try again") from None
-        path = self._checkpoints.acquire()
+            path = self._checkpoints.acquire()
+        except QueryError:
+            self._gate.put(worker)
+            self._gate.release(who)
+            raise
         try:
-            try:
-                worker.conn.send(_with_checkpoint(job, path))
-                ready = worker.conn.poll(max(0.0, deadline - time.monotonic()))
-                reply = worker.conn.recv() if ready else None
-            except (EOFError, OSError):
-                self._replace(worker)
-                raise QueryError(500, "worker_died", "the query worker stopped") from None
-            if reply is None:
-                self._replace(worker)
-                raise QueryError(
-                    503, "query_timeout", f"the query did not finish within {timeout:g} s"
-                )
-            worker.jobs += 1
-            self._idle.put(worker)
+            reply = self._ask(worker, _with_checkpoint(job, path), deadline, timeout)
         finally:
             self._checkpoints.release(path)
+            self._gate.release(who)
+        if key is not None and key[0] == path:  # computed on the data the key names
+            self.cache.put(key[1], reply)  # type: ignore[union-attr]
+        return reply
+
+    def _ask(self, worker: _Worker, job: Job, deadline: float, timeout: float) -> Answer:
+        """Send ``job`` to ``worker`` and read its reply; the worker goes back to the gate or
+        is replaced."""
+        try:
+            worker.conn.send(job)
+            ready = worker.conn.poll(max(0.0, deadline - time.monotonic()))
+            reply = worker.conn.recv() if ready else None
+        except (EOFError, OSError):
+            detail = self._replace(worker)
+            if "memory allocation of" in detail or "MemoryError" in detail:
+                raise self._memory_error(detail) from None
+            raise internal_error(f"query worker died: {detail}", code="worker_died") from None
+        if reply is None:
+            self._replace(worker)
+            raise QueryError(503, "query_timeout", f"the query did not finish within {timeout:g} s")
+        if reply[0] == "memory":
+            raise self._memory_error(self._replace(worker) + f"; {reply[1]}")
+        worker.jobs += 1
+        self._gate.put(worker)
         if reply[0] == "ok":
-            if key is not None and key[0] == path:
-                self.cache.put(key, reply[1])  # type: ignore[union-attr]
             return reply[1]
+        if reply[0] == "internal":
+            raise internal_error(f"query failed in its worker: {reply[1]}")
         raise QueryError(reply[1], reply[2], reply[3])
+
+    def _memory_error(self, detail: str) -> QueryError:
+        LOG.warning("a query went over the worker memory cap (%d MB): %s", self.memory_mb, detail)
+        return QueryError(
+            503,
+            "query_memory",
+            f"the query needed more memory than a query may use ({self.memory_mb} MB); "
+            "the server keeps serving: narrow the query",
+        )
 
     @staticmethod
     def _stop(worker: _Worker) -> None:
@@ -379,22 +278,27 @@ class QueryPool:
             self._closed = True
             workers = list(self._all.values())
             self._all.clear()
-        idle = set()
-        while True:
-            try:
-                idle.add(id(self._idle.get_nowait()))
-            except queue.Empty:
-                break
+        idle = {id(w) for w in self._gate.drain()}
         for worker in workers:
             if id(worker) in idle:
                 self._stop(worker)
             else:
                 worker.process.kill()
                 worker.process.join(2)
+        shutil.rmtree(self._logs, ignore_errors=True)
 
     def size(self) -> int:
         with self._lock:
             return len(self._all)
+
+
+def _tail(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            handle.seek(max(0, path.stat().st_size - _LOG_TAIL))
+            return handle.read().decode("utf-8", "replace").strip()
+    except OSError:
+        return ""
 
 
 def _with_checkpoint(job: Job, path: str) -> Job:

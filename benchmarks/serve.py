@@ -10,7 +10,9 @@ asyncio httpx client, which itself saturates a core at a few hundred requests a 
 
 Two SPARQL phases: the *same* query again and again (what a dashboard or a web page sends;
 jixiao answers repeats from its answer cache) and *distinct* queries (the same query text
-with a different comment each time, so every request runs in a worker process).
+with a different comment each time, so every request runs in a worker process). Against a
+server started elsewhere (``--base``), set ``JIXIAO_CLIENT_QUERIES`` to its worker count:
+all the load comes from one address, which by default may use one worker fewer.
 
 ``--compare`` ingests the sample documents (examples/guangzhou) into a temporary store, starts
 ``jixiao serve`` on it and rdflib-endpoint (``pip install rdflib-endpoint``) on the same
@@ -205,8 +207,10 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serving(command: list[str], base: str, check: str) -> Iterator[None]:
-    """Run ``command`` until ``base + check`` answers 200 (at most 120 s), stop it after."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    """Run ``command`` until ``base + check`` answers 200 (at most 120 s), stop it after.
+    The load comes from one address: jixiao may give it every worker (by default a client
+    runs one query fewer than there are workers, to leave one for other clients)."""
+    env = {"JIXIAO_CLIENT_QUERIES": "64", **os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
