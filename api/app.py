@@ -19,11 +19,13 @@ import pyoxigraph as ox
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jixiao.api import docs, rest, sparql, web
 from jixiao.api.cache import AnswerCache
+from jixiao.api.conditional import ConditionalGet
 from jixiao.api.fair import CLIENT
 from jixiao.api.jobs import internal_error
 from jixiao.api.settings import Settings, from_env
@@ -163,6 +165,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=["X-Jixiao-Truncated", "X-Total-Count"],
     )
     app.add_middleware(ClientAddress)
+
+    def generation() -> str | None:
+        service = getattr(app.state, "service", None)
+        current = service.checkpoints.current if service is not None else None
+        return current.name if current is not None else None
+
+    app.add_middleware(ConditionalGet, generation=generation)
+    # Outermost: answers of 1 KB and more are compressed when the client accepts gzip. SPARQL
+    # answers are whole bodies (api/sparql.py), so no streamed answer is held back by it.
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     _install_error_handlers(app)
     app.include_router(sparql.build_router())
     app.include_router(rest.build_router())
