@@ -84,9 +84,11 @@ _T: dict[str, tuple[str, str]] = {
     "count.findings": ("校验发现", "Findings"),
     "coverage.title": ("指标类别覆盖", "Indicator category coverage"),
     "coverage.lead": (
-        "每个单位有某类指标的项目数／项目总数（按指标类别严格判断）；最后一列为四类齐全的项目占比。",
-        "Per unit: projects with at least one indicator of each category / all projects "
-        "(strictly by category); the last column is the share of projects with all four.",
+        "每个单位有某类指标的项目数／有指标的项目数（按指标类别严格判断；部门预算中的项目不列指标，"
+        "不计入）；最后一列为四类齐全的项目占比。",
+        "Per unit: projects with at least one indicator of each category / projects with "
+        "indicators (strictly by category; projects of department budgets list none and are "
+        "not counted); the last column is the share of projects with all four.",
     ),
     "coverage.all4": ("四类齐全", "All four"),
     "coverage.indicated": ("有指标", "With indicators"),

@@ -145,7 +145,7 @@ def build_router() -> APIRouter:
         year = param_year(request.query_params)
         lang = lang_of(request)
         rows = data.coverage(request, year)
-        totals = {k: sum(r[k] or 0 for r in rows) for k in ("projects", "all4")}
+        totals = {k: sum(r[k] or 0 for r in rows) for k in ("projects", "indicated", "all4")}
         return render(
             request, "overview.html", title=i18n.text(lang, "overview.title"),
             counts=data.counts(request), shapes=findings_by_shape(request),
