@@ -156,10 +156,20 @@ def test_sparql_page_runs_a_named_query_in_the_page(server: Server, page: sync_a
     assert page.locator("#results table.results tbody tr").count() == named["total"]
     headers = page.eval_on_selector_all("#results th", "hs => hs.map(h => h.textContent)")
     assert headers == ["project", "fiscalYear", "unit", "name"]
-    assert page.input_value("#query").startswith("#+ summary:")
+    assert page.input_value("#query").startswith("PREFIX")  # comments stripped for auditors
+    assert page.locator("#query-summary").inner_text().startswith("没有满意度指标的项目")
+    # the editor is coloured: the loaded query's keywords and variables are highlighted spans
+    keywords = page.eval_on_selector_all(
+        "#query-highlight span.tok-kw", "ss => ss.map(s => s.textContent.toUpperCase())"
+    )
+    assert "PREFIX" in keywords and "SELECT" in keywords and "WHERE" in keywords
+    assert page.locator("#query-highlight span.tok-var", has_text="?project").count() > 0
+    assert page.locator("#query-highlight").inner_text() == page.input_value("#query") + "\n"
     shot(page, "sparql-named-query")
     # a syntax error is shown, not thrown
-    page.fill("#query", "SELEKT nothing")
+    page.fill("#query", "SELEKT nothing # a note")
+    assert page.locator("#query-highlight span.tok-comment").inner_text() == "# a note"
+    assert page.locator("#query-highlight span.tok-kw").count() == 0  # SELEKT is no keyword
     page.click("#run")
     page.wait_for_selector("#results p.error")
     # a project link in the results opens the project page

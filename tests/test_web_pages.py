@@ -14,7 +14,7 @@ from lxml import html
 from openpyxl import load_workbook
 
 from tests.conftest import SAMPLES
-from tests.test_sparql_protocol import Server
+from tests.test_sparql_protocol import ROOT, Server
 from tests.web_fixtures import (
     PROJECT_12345,
     TOKEN,
@@ -395,7 +395,20 @@ def test_sparql_page_runs_named_queries_without_javascript(server: Server) -> No
     named = get(server, "/api/queries/projects_without_satisfaction").json()
     doc = page(server, "/sparql-ui", example="projects_without_satisfaction", run="1")
     assert "projects_without_satisfaction" in doc.xpath("//ul[@id='examples']//a/@data-name")
-    assert doc.get_element_by_id("query").text.startswith("#+ summary:")
+    # auditors see the query and its summary, not the engineers' comment lines
+    shown = doc.get_element_by_id("query").text
+    source = (ROOT / "queries" / "projects_without_satisfaction.rq").read_text(encoding="utf-8")
+    assert any(line.startswith("# ") for line in source.splitlines())  # there is one to strip
+    assert shown.startswith("PREFIX") and "\n#" not in shown
+    assert [line for line in source.splitlines() if line.strip() and not line.startswith("#")] == [
+        line for line in shown.splitlines() if line.strip()
+    ]
+    summary = re.search(r"^#\+ summary:(.*)$", source, re.M).group(1).strip()  # type: ignore[union-attr]
+    zh, _, en = summary.partition("/ Projects")
+    zh, en = zh.strip(), "Projects" + en
+    assert doc.get_element_by_id("query-summary").text_content() == zh
+    english = page(server, "/sparql-ui", example="projects_without_satisfaction", lang="en")
+    assert english.get_element_by_id("query-summary").text_content() == en
     assert len(doc.xpath("//table[contains(@class, 'results')]/tbody/tr")) == named["total"]
     response = httpx.post(
         server.base + "/sparql-ui", timeout=60,

@@ -42,6 +42,18 @@ def _split_summary(summary: str) -> tuple[str, str]:
     return (parts[0], parts[1]) if len(parts) == 2 else (summary, summary)
 
 
+def for_auditors(text: str) -> str:
+    """A named query as the page shows it: without its whole-line comments (the ``#+``
+    header and the engineers' ``#`` notes; the summary is shown beside it), PREFIX and the
+    query kept. A ``#`` inside a line (``<…ontology#>``) is never touched."""
+    kept = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    out: list[str] = []
+    for line in kept:
+        if line.strip() or (out and out[-1].strip()):  # no leading or doubled blank lines
+            out.append(line)
+    return "\n".join(out).strip("\n") + "\n"
+
+
 def examples(lang: str) -> list[dict[str, Any]]:
     out = []
     for name in queries.list_queries():
@@ -97,11 +109,12 @@ def _page(request: Request, query: str, *, result: Any = None, error: str = "",
           status: int = 200, current: str = "") -> Response:  # fmt: skip
     lang = lang_of(request)
     items = examples(lang)
-    texts = {e["name"]: queries.load_query(e["name"]) for e in items}
+    texts = {e["name"]: for_auditors(queries.load_query(e["name"])) for e in items}
+    summary = next((e["summary_lang"] for e in items if e["name"] == current), "")
     return render(
         request, "sparql.html", status=status, title=i18n.text(lang, "sparql.title"),
         query=query, examples=items, example_texts=texts, result=result, error=error,
-        current=current,
+        current=current, summary=summary,
     )  # fmt: skip
 
 
@@ -120,7 +133,7 @@ def build_router() -> APIRouter:
         query = params.get("query", "") or DEFAULT_QUERY
         if name:
             try:
-                query = queries.load_query(name)
+                query = for_auditors(queries.load_query(name))
             except KeyError:
                 return error_page(request, 404, i18n.text(lang_of(request), "error.404"))
         if params.get("run") in ("1", "true") or params.get("query"):

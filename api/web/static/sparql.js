@@ -79,6 +79,11 @@
     textarea = document.getElementById("query");
     results = document.getElementById("results");
     texts = JSON.parse(document.getElementById("example-texts").textContent);
+    var summary = document.getElementById("query-summary");
+    var redraw = window.jixiaoHighlight
+      ? window.jixiaoHighlight.attach(textarea, document.getElementById("query-highlight"),
+                                      document.getElementById("code-wrap"))
+      : function () {};
     form.addEventListener("submit", function (event) {
       var submitter = event.submitter;
       if (submitter && submitter.name === "format") return; // downloads go to the server
@@ -91,6 +96,9 @@
         if (!(name in texts)) return;
         event.preventDefault();
         textarea.value = texts[name];
+        redraw();
+        summary.textContent = link.dataset.summary || "";
+        summary.hidden = !summary.textContent;
         document.querySelectorAll("a.example[aria-current]").forEach(function (a) { a.removeAttribute("aria-current"); });
         link.setAttribute("aria-current", "true");
         run();
