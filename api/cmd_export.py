@@ -9,6 +9,7 @@ from pathlib import Path
 
 from jixiao.api.common import STORE_HELP, RuntimeFailure, reading_store
 from jixiao.graph.export import FORMATS, VIEWS
+from jixiao.graph.gexf import LAYOUTS
 
 
 def _write(chunks: Iterable[bytes], output: str | None) -> None:
@@ -29,10 +30,15 @@ def _write(chunks: Iterable[bytes], output: str | None) -> None:
 
 
 def export_cmd(args: argparse.Namespace) -> int:
-    from jixiao.graph.export import iter_export
+    from jixiao.graph.export import iter_export, iter_gexf
 
+    if args.layout and args.format != "gexf":
+        raise RuntimeFailure(f"--layout writes viz:position, a GEXF element; not {args.format}")
     with reading_store(args.store, "export") as store:
-        chunks = iter_export(store, args.format, args.view, args.year)
+        if args.layout:  # positions are computed before the output file is opened
+            chunks = iter_gexf(store, args.view, args.year, args.layout)
+        else:
+            chunks = iter_export(store, args.format, args.view, args.year)
         try:
             _write(chunks, args.output)
         except OSError as exc:
@@ -54,5 +60,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--view", choices=VIEWS, default="full", help="default: full")
     p.add_argument("-o", "--output", metavar="FILE", help="default: standard output")
     p.add_argument("--year", type=int, metavar="Y", help="only projects of fiscal year Y")
+    p.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        help="GEXF only: write node positions (viz:position) from a networkx layout; "
+        "default: none (Gephi lays the graph out itself)",
+    )
     p.add_argument("--store", metavar="DIR", help=STORE_HELP)
     p.set_defaults(func=export_cmd)

@@ -252,9 +252,10 @@ def _category_node(snap: Snapshot, iri: str) -> Node:
 
 
 def _org_nodes(snap: Snapshot, year: int | None, nodes: dict[str, Node]) -> list[Edge]:
-    """Units and departments of the view (those of its projects, those printed in a
-    document of ``year``, and their parents), with amounts and project counts summed up
-    the ``subOrganizationOf`` chain; returns the ``subOrganizationOf`` edges."""
+    """Units and departments of the view (those of its projects, those printed in a document
+    of ``year``, and their parents), with amounts, project counts and the findings on the
+    projects and their indicators summed up the ``subOrganizationOf`` chain; returns the
+    ``subOrganizationOf`` edges."""
     wanted = [o for o in snap.orgs if year is None or year in snap.org_years.get(o, ())]
     wanted += [rec.unit for rec in snap.projects.values() if rec.unit in snap.orgs]
     edges: list[Edge] = []
@@ -270,11 +271,13 @@ def _org_nodes(snap: Snapshot, year: int | None, nodes: dict[str, Node]) -> list
         if parent and parent in snap.orgs and parent != iri:
             edges.append(Edge(iri, parent, "subOrganizationOf"))
             queue.append(parent)
-    for rec in snap.projects.values():
+    for p, rec in snap.projects.items():
+        found = _findings(snap, p, *(i for i, _, _ in rec.indicators))
         org, hops = rec.unit, 0
         while org in nodes and hops < 16:  # hops: a cycle in the data must not hang us
             attrs = nodes[org].attrs
             attrs["project_count"] = int(attrs["project_count"]) + 1
+            attrs.update({k: int(attrs[k]) + int(n) for k, n in found.items()})
             if rec.amount is not None:
                 attrs["amount"] = round(float(attrs.get("amount", 0.0)) + rec.amount, 6)
             org, hops = snap.orgs[org][2], hops + 1
@@ -373,15 +376,10 @@ def view_units(snap: Snapshot, year: int | None) -> View:
             edges.append(Edge(rec.unit, p, "project"))
         if rec.year is not None:
             y = f"{YEAR_BASE}{rec.year:04d}"
-            node = years.get(y) or years.setdefault(
-                y,
-                Node(
-                    y,
-                    f"{rec.year}年",
-                    "year",
-                    {"type": "year", "fiscal_year": rec.year, "project_count": 0},
-                ),
-            )
+            if y not in years:
+                first = {"type": "year", "fiscal_year": rec.year, "project_count": 0}
+                years[y] = Node(y, f"{rec.year}年", "year", first)
+            node = years[y]
             node.attrs["project_count"] = int(node.attrs["project_count"]) + 1
             if rec.amount is not None:
                 node.attrs["amount"] = round(float(node.attrs.get("amount", 0.0)) + rec.amount, 6)
@@ -423,10 +421,12 @@ def build_view(store: ox.Store, view: str = "full", year: int | None = None) -> 
 # --------------------------------------------------------------------------- writers
 
 
-def iter_gexf(store: ox.Store, view: str = "full", year: int | None = None) -> Iterator[bytes]:
-    """The GEXF 1.3 file of a view, in chunks (for a streamed HTTP response). The view is
-    read before this returns, so a bad view or year fails before anything is sent."""
-    return iter_gexf_view(build_view(store, view, year))
+def iter_gexf(
+    store: ox.Store, view: str = "full", year: int | None = None, layout: str | None = None
+) -> Iterator[bytes]:
+    """The GEXF 1.3 file of a view (``layout``: node positions, see :mod:`graph.gexf`), in
+    chunks. The view is read before this returns: a bad view or year fails before any byte."""
+    return iter_gexf_view(build_view(store, view, year), layout=layout)
 
 
 def iter_graphml(store: ox.Store, view: str = "full", year: int | None = None) -> Iterator[bytes]:

@@ -180,7 +180,29 @@ def _attributes(cls: str, declared: tuple[tuple[str, str], ...]) -> str:
     return f'\n    <attributes class="{cls}">{rows}\n    </attributes>'
 
 
-def _node(node: Node, node_id: str) -> str:
+LAYOUTS = ("spring", "circular")
+LAYOUT_SCALE = 1000.0  # Gephi's canvas: positions from -1000 to 1000
+
+
+def layout_positions(view: View, layout: str, seed: int = 18) -> dict[str, tuple[float, float]]:
+    """Node positions by a networkx layout (``spring``: Fruchterman-Reingold, same ``seed``
+    same picture; ``circular``), scaled to :data:`LAYOUT_SCALE`."""
+    import networkx as nx
+
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; one of {', '.join(LAYOUTS)}")
+    graph = nx.Graph()
+    graph.add_nodes_from(view.nodes)
+    graph.add_edges_from((e.source, e.target) for e in view.edges if e.source in view.nodes
+                         and e.target in view.nodes)  # fmt: skip
+    if layout == "spring":
+        found = nx.spring_layout(graph, seed=seed, scale=LAYOUT_SCALE)
+    else:
+        found = nx.circular_layout(graph, scale=LAYOUT_SCALE)
+    return {n: (round(float(x), 3), round(float(y), 3)) for n, (x, y) in found.items()}
+
+
+def _node(node: Node, node_id: str, position: tuple[float, float] | None = None) -> str:
     values = "".join(
         [
             f'<attvalue for="{name}" value="{_FORMAT_OF[name](value)}"/>'
@@ -189,9 +211,10 @@ def _node(node: Node, node_id: str) -> str:
     )
     r, g, b = COLORS[node.type]
     label = attr(token(node.label)) or node_id
+    at = f'<viz:position x="{position[0]!r}" y="{position[1]!r}"/>' if position else ""
     return (
         f'\n      <node id="{node_id}" label="{label}"><attvalues>{values}</attvalues>'
-        f'<viz:color r="{r}" g="{g}" b="{b}"/><viz:size value="{node.size()!r}"/></node>'
+        f'<viz:color r="{r}" g="{g}" b="{b}"/>{at}<viz:size value="{node.size()!r}"/></node>'
     )
 
 
@@ -228,16 +251,34 @@ def _head(view: View, today: date, schema_location: bool) -> str:
 
 
 def iter_gexf_view(
-    view: View, *, chunk: int = CHUNK, today: date | None = None, schema_location: bool = False
+    view: View,
+    *,
+    chunk: int = CHUNK,
+    today: date | None = None,
+    schema_location: bool = False,
+    layout: str | None = None,
 ) -> Iterator[bytes]:
     """The GEXF 1.3 document of ``view`` as UTF-8 chunks of about ``chunk`` bytes (more
-    when one node is longer). Edges whose ends are not nodes of the view are dropped."""
-    parts = [_head(view, today or date.today(), schema_location)]
+    when one node is longer). Edges whose ends are not nodes of the view are dropped.
+    ``layout`` (one of :data:`LAYOUTS`) adds ``viz:position`` to every node; it is computed
+    before the first chunk, so a bad name fails before anything is written."""
+    positions = layout_positions(view, layout) if layout else {}
+    return _chunks(view, chunk, today or date.today(), schema_location, positions)
+
+
+def _chunks(
+    view: View,
+    chunk: int,
+    today: date,
+    schema_location: bool,
+    positions: dict[str, tuple[float, float]],
+) -> Iterator[bytes]:
+    parts = [_head(view, today, schema_location)]
     size = 0
     ids: dict[str, str] = {}  # IRI → escaped, for the edges
     for node in view.nodes.values():
         ids[node.id] = node_id = attr(node.id)
-        text = _node(node, node_id)
+        text = _node(node, node_id, positions.get(node.id))
         parts.append(text)
         size += len(text)
         if size >= chunk // 3:  # a CJK character is 3 bytes in UTF-8
@@ -257,9 +298,16 @@ def iter_gexf_view(
     yield "".join(parts).encode("utf-8")
 
 
-def gexf_bytes(view: View, *, today: date | None = None, schema_location: bool = False) -> bytes:
+def gexf_bytes(
+    view: View,
+    *,
+    today: date | None = None,
+    schema_location: bool = False,
+    layout: str | None = None,
+) -> bytes:
     """The whole GEXF 1.3 document of ``view``."""
-    return b"".join(iter_gexf_view(view, today=today, schema_location=schema_location))
+    chunks = iter_gexf_view(view, today=today, schema_location=schema_location, layout=layout)
+    return b"".join(chunks)
 
 
 def iter_graphml_view(view: View) -> Iterator[bytes]:

@@ -213,6 +213,15 @@ def test_full_view(small: ox.Store) -> None:
     assert p1.attrs["indicator_count"] == 3
     dept = view.nodes[ID + "dept"].attrs
     assert dept["amount"] == round(1234.56 + 20.5 + 18, 6) and dept["project_count"] == 4
+    # the findings on projects and their indicators add up to the unit and the department
+    projects = [n for n in view.nodes.values() if n.type == "project"]
+    for key in ("findings_violation", "findings_warning", "findings_info"):
+        assert dept[key] == sum(int(n.attrs[key]) for n in projects)
+    assert dept["findings_violation"] >= 1
+    (unit,) = [n for n in view.nodes.values() if n.type == "unit" and n.label == p1.attrs["unit"]]
+    mine = [n for n in projects if n.attrs.get("unit") == unit.label]
+    assert unit.attrs["findings_warning"] == sum(int(n.attrs["findings_warning"]) for n in mine)
+    assert unit.attrs["findings_warning"] >= p1.attrs["findings_warning"] == 1
     quantity = view.nodes[ID + "frame/gz-2026/11"]
     assert quantity.label == "数量指标" and quantity.attrs["category"] == "产出"
     assert quantity.attrs["indicator_count"] == 3 and quantity.attrs["project_count"] == 2
@@ -397,3 +406,32 @@ def test_cli_reports_a_missing_store(tmp_path: Path, capsys: pytest.CaptureFixtu
 
     assert main(["export", "--store", str(tmp_path / "none")]) == 3  # runtime
     assert "jixiao export: no store" in capsys.readouterr().err
+
+
+def test_layout_writes_valid_positions(
+    samples_store: Path, schema: etree.RelaxNG, tmp_path: Path
+) -> None:
+    out = tmp_path / "full.gexf"
+    args = ("--view", "full", "-o", str(out))
+    assert run_export(samples_store, *args) == 0
+    assert b"viz:position" not in out.read_bytes()  # default: no layout
+    assert run_export(samples_store, *args, "--layout", "spring") == 0
+    data = out.read_bytes()
+    assert_valid(data, schema)
+    graph = nx_read(data)
+    spots = {
+        n: (d["viz"]["position"]["x"], d["viz"]["position"]["y"]) for n, d in graph.nodes(data=True)
+    }
+    assert len(spots) == graph.number_of_nodes() > 500  # networkx's sparse (scipy) path
+    assert len(set(spots.values())) == len(spots)  # no two nodes on one spot
+    assert all(abs(x) <= 1000.001 and abs(y) <= 1000.001 for x, y in spots.values())
+    assert run_export(samples_store, *args, "--layout", "spring") == 0
+    assert out.read_bytes() == data  # the same seed, the same picture
+    # units carry the findings of their projects and indicators (the samples have some)
+    units = [d for _, d in graph.nodes(data=True) if d["type"] == "unit"]
+    projects = [d for _, d in graph.nodes(data=True) if d["type"] == "project"]
+    for key in ("findings_violation", "findings_warning", "findings_info"):
+        assert sum(d[key] for d in units) == sum(d[key] for d in projects if d.get("unit"))
+    assert sum(d["findings_warning"] + d["findings_violation"] for d in units) > 0
+    with pytest.raises(cmd_export.RuntimeFailure, match="GEXF"):
+        run_export(samples_store, "--format", "graphml", "--layout", "spring", "-o", str(out))
