@@ -38,6 +38,7 @@ from jixiao.extract.issues import issue as make_issue
 from jixiao.extract.normalize import canonical
 from jixiao.extract.records import Indicator, Issue, Target
 from jixiao.extract.target import parse_target
+from jixiao.extract.units import leading_unit
 
 _COMPARATOR_CELLS = frozenset(
     {"≥", "≤", "=", ">", "<", ">=", "<=", "=<", "=>", "＝", "﹦", "═", "≧", "≦", "定性", "定量",
@@ -84,18 +85,23 @@ def fit(role: str | None, text: str) -> float:
     if base == "section":
         return 2.0 if cell_role(text) == "section" else -3.0
     if base == "comparator":
-        return 3.0 if text.replace(" ", "") in _COMPARATOR_CELLS else -4.0
+        if text.replace(" ", "") in _COMPARATOR_CELLS:
+            return 3.0
+        return 1.0 if text.startswith(_DIRECTION_WORDS) else -4.0
     if base == "unit":
-        ok = len(text) <= 5 and not re.search(r"\d", text) and text not in _COMPARATOR_CELLS
-        return 2.0 if ok else -4.0
+        if re.search(r"\d", text) or text in _COMPARATOR_CELLS or len(text) > 6:
+            return -4.0
+        return 2.0 if unit_like(text) else (0.2 if len(text) <= 2 else -4.0)
     if base in ("weight", "score", "index", "budget"):
         if base == "index":
             return 2.0 if _ORDINAL_RE.match(text) else -2.0
         if base == "budget":
             return 2.0 if _AMOUNT_RE.match(text) else -2.0
         return 2.0 if _NUMBER_RE.match(text) or text in ("/", "—", "-") else -2.0
-    if base == "direction":
-        return 3.0 if text.startswith(_DIRECTION_WORDS) else -2.0
+    if base == "direction":  # some forms swap 指标性质 (正向) and 指标方向 (≥)
+        if text.startswith(_DIRECTION_WORDS):
+            return 3.0
+        return 1.0 if text.replace(" ", "") in _COMPARATOR_CELLS else -2.0
     if base in ("target", "annual", "period", "actual"):
         weight = 1.0 if base == "actual" else 1.3
         if text in _COMPARATOR_CELLS:
@@ -114,6 +120,18 @@ def fit(role: str | None, text: str) -> float:
     if base in ("explanation", "reason"):
         return 0.3 if len(text) > 12 else 0.1
     return 0.1
+
+
+_UNIT_WORDS = frozenset({"百分比", "百分率", "百分点"})
+_LATIN_UNIT_RE = re.compile(r"^[A-Za-z/²³]{1,5}$")
+
+
+def unit_like(text: str) -> bool:
+    """A unit of measure printed in its own cell: ``%``, ``人/次``, ``万元``, ``km``, ``人数``."""
+    text = text.strip()
+    if text in _UNIT_WORDS or (_LATIN_UNIT_RE.match(text) and text != "/"):
+        return True
+    return all(leading_unit(part) for part in text.split("/") if part) and text != "/"
 
 
 def skip_cost(roles: Sequence[str | None], j: int) -> float:
@@ -210,6 +228,8 @@ def _compose(value: str, comparator: str, unit: str) -> Target | None:
         return None
     comparator = comparator.strip().replace(" ", "")
     unit = unit.strip()
+    if unit and parse_target(value).unit is not None:
+        unit = ""  # the unit printed with the number wins over the unit column
     qualitative = "定性" in comparator
     text = value
     if comparator and not qualitative and comparator not in ("定量",):
@@ -255,14 +275,18 @@ def _indicator(
     def get(*names: str) -> str:
         return next((cell[n] for n in names if cell.get(n)), "")
 
+    symbol = next(
+        (cell[r] for r in ("comparator", "direction") if cell.get(r, "") in _COMPARATOR_CELLS),
+        "",
+    )
     annual = _compose(
         get("annual.target", "annual", "target"),
-        get("annual.comparator", "comparator"),
+        get("annual.comparator") or symbol,
         get("annual.unit", "unit"),
     )
     period = _compose(
         get("period.target", "period"),
-        get("period.comparator", "comparator"),
+        get("period.comparator") or symbol,
         get("period.unit", "unit"),
     )
     l1, l1_code, w1 = _label(carried.get("l1", ""))
