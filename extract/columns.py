@@ -23,8 +23,8 @@ CARRIED = frozenset({"l1", "l2", "project", "unit_name", "budget", "goal", "sect
 _EXTRA_TRAD = str.maketrans(
     dict(
         zip(
-            "稱値級標權實際週期號計單項評體準績說註預數額",
-            "称值级标权实际周期号计单项评体准绩说注预数额",
+            "稱値級標權實際週期號計單項評體準績說註預數額釋備",
+            "称值级标权实际周期号计单项评体准绩说注预数额释备",
             strict=True,
         )
     )

@@ -19,8 +19,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from jixiao.extract.cell_fit import fit, skip_cost
 from jixiao.extract.columns import CARRIED, cell_role, combine, complete, valid
-from jixiao.extract.grid_reader import Reading, fit, is_footer, read_table, skip_cost
+from jixiao.extract.grid_reader import Reading, is_footer, read_table
 from jixiao.extract.normalize import strip_tags, unescape_html
 
 _SPACES_RE = re.compile(r"[ \u3000\u00a0]+")
