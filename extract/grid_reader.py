@@ -39,6 +39,7 @@ from jixiao.extract.columns import (
     is_framework_label,
     label_text,
     split_code,
+    unglossed,
 )
 from jixiao.extract.headers import to_decimal
 from jixiao.extract.issues import issue as make_issue
@@ -126,7 +127,10 @@ def _indicator(
             issues.append(make_issue("T008", at))
         return None, issues
     header_word = cell_role(name) in ("name", "l1", "l2", "section", "target", "annual", "period")
-    if not any(values) or (header_word and len(name) <= 8):
+    if header_word and len(name) <= 8 and all(cell_role(v) for v in targets if v):
+        return None, issues  # a header printed again
+    qualitative = any(cell.get(r, "").replace(" ", "") == "定性" for r in roles if r)
+    if not any(values) and not qualitative:  # 定性 with no value printed is still a target
         return None, issues
 
     def get(*names: str) -> str:
@@ -188,18 +192,64 @@ def _label_as_name(row: list[str], roles: Sequence[str | None]) -> list[str]:
     return out
 
 
+class _Frame:
+    """Which level a label printed alone on a row stands at, learnt from the table.
+
+    A row that prints a level-1 and a level-2 label shows the table's frame. Where a
+    label is printed alone and the page does not show its column (merged cells left
+    out), it is placed in the level-1 column by fit; it belongs at level 2 when it is no
+    framework level-1 label (计划管理指标 under 过程管理指标), or when the table prints
+    framework level-1 labels at level 2 (实施效果指标 › 产出指标 / 效益指标), or when an
+    older frame puts it under the current level-1 label (成本指标 under 产出指标).
+    """
+
+    def __init__(self) -> None:
+        self.shifted = False
+
+    def level(
+        self, row: list[str], roles: Sequence[str | None], inferred: bool, under: str | None
+    ) -> list[str]:
+        if "l1" not in roles or "l2" not in roles:
+            return row
+        j1, j2 = roles.index("l1"), roles.index("l2")
+        one, two = unglossed(label_text(row[j1])), unglossed(label_text(row[j2]))
+        if one and two:
+            if lexicon.lookup(two, 1) is not None and lexicon.lookup(one) is None:
+                self.shifted = True
+            return row
+        if not one or two or not inferred or not under:
+            return row
+        parent = lexicon.lookup(unglossed(label_text(under)), 1)
+        older = lexicon.lookup(one, 2)
+        if (
+            lexicon.lookup(one, 1) is None
+            or self.shifted
+            or (older and parent and older.category == parent.category)
+        ):
+            row = list(row)
+            row[j1], row[j2] = "", row[j1]
+        return row
+
+
 def read_table(
     rows: Sequence[Sequence[str]],
     roles: Sequence[str | None],
     ats: Sequence[str],
     reading: Reading,
+    placed: bool = False,
 ) -> None:
-    """Read data rows (already aligned or to be aligned) under ``roles`` into ``reading``."""
+    """Read data rows (already aligned or to be aligned) under ``roles`` into ``reading``.
+
+    ``placed``: the rows' cells were put in their columns by fit (one cell per line),
+    not by where the page printed them.
+    """
     carried: dict[str, str] = {}
+    frame = _Frame()
     for cells, at in zip(rows, ats, strict=True):
         if not any(c.strip() for c in cells) or is_footer(cells):
             continue
         row = _label_as_name(align([c.strip() for c in cells], roles), roles)
+        row = frame.level(row, roles, placed or len(cells) != len(roles), carried.get("l1"))
         printed = {r for j, r in enumerate(roles) if r in CARRIED and row[j].strip()}
         for role in ("project", "unit_name", "budget", "goal", "l1", "l2"):
             if role in printed:

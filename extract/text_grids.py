@@ -20,15 +20,24 @@ import re
 from collections.abc import Sequence
 
 from jixiao.extract.cell_fit import fit, skip_cost
-from jixiao.extract.columns import CARRIED, cell_role, combine, complete, valid
+from jixiao.extract.columns import (
+    CARRIED,
+    cell_role,
+    combine,
+    complete,
+    is_framework_label,
+    valid,
+)
 from jixiao.extract.grid_reader import Reading, is_footer, read_table
 from jixiao.extract.normalize import strip_tags, unescape_html
 
 _SPACES_RE = re.compile(r"[ \u3000\u00a0]+")
 # A line that ends a table: the next form's fields or title.
 _FORM_RE = re.compile(
-    r"^(?:项目名称|项目支出名称|专项名称|主管部门|实施单位|资金情况|项目资金|年度资金总额|总体目标|"
-    r"年度总体目标|部门名称|单位名称|填报单位|附件|附表|注[:：])|绩效(?:目标|自评)\S{0,6}表\s*$|^[(（]\s*\d{4}\s*年度?\s*[)）]$"
+    r"^(?:项目名称|项目支出名称|专项名称|专项资金名称|主管部门|业务主管部门|实施单位|资金情况|项目资金|"
+    r"年度资金总额|总体目标|年度总体目标|部门名称|单位名称|填报单位|编制单位|附件|附表|注[:：]|"
+    r"表[一二三四五六七八九十\d]{1,3}$|预算\d{1,2}表$)"
+    r"|绩效(?:目标|自评)\S{0,6}表\s*(?:[(（][^()（）]{1,10}[)）])?\s*$|^[(（]\s*\d{4}\s*年度?\s*[)）]$"
 )
 
 
@@ -117,6 +126,10 @@ def segment(cells: Sequence[str], roles: Sequence[str | None]) -> list[list[str]
     def between(a: int, b: int) -> float:  # cost of skipping columns a..b-1
         return prefix[b] - prefix[a] if b > a else 0.0
 
+    def tail(p: int) -> float:  # a row may end after its labels (a block with no indicator)
+        cost = between(p + 1, w)
+        return min(cost, 0.5) if roles[p] in ("l1", "l2", "section") else cost
+
     neg = float("-inf")
     score = [[neg] * w for _ in range(n)]
     back = [[-1] * w for _ in range(n)]
@@ -132,12 +145,12 @@ def segment(cells: Sequence[str], roles: Sequence[str | None]) -> list[list[str]
                 if j > p:
                     s = score[i - 1][p] - between(p + 1, j)
                 else:
-                    s = score[i - 1][p] - between(p + 1, w) - between(0, j) - 0.6
+                    s = score[i - 1][p] - tail(p) - between(0, j) - 0.6
                 if s > best:
                     best, arg = s, p
             score[i][j] = best + fits[j]
             back[i][j] = arg
-    last = max(range(w), key=lambda j: score[n - 1][j] - between(j + 1, w))
+    last = max(range(w), key=lambda j: score[n - 1][j] - tail(j))
     path = [last]
     for i in range(n - 1, 0, -1):
         path.append(back[i][path[-1]])
@@ -222,6 +235,27 @@ def _read_rows(
     return k
 
 
+_ELLIPSIS_RE = re.compile(r"^(?:…+|\.{3,}|。{3,}|-{2,})$")
+_SLOT_RE = re.compile(r"^指标\s*\d{1,2}$")
+
+
+def _without_template_rows(cells: Sequence[str]) -> list[str]:
+    """Cells without the template's empty rows (``指标2`` then ``……``): printed one cell
+    per line, they would be taken for a name and a value of the rows around them."""
+    out: list[str] = []
+    for i, cell in enumerate(cells):
+        if _ELLIPSIS_RE.match(cell):
+            continue
+        if _SLOT_RE.match(cell):
+            nxt = cells[i + 1] if i + 1 < len(cells) else ""
+            if not nxt or _ELLIPSIS_RE.match(nxt) or _SLOT_RE.match(nxt):
+                continue
+            if is_framework_label(nxt):
+                continue
+        out.append(cell)
+    return out
+
+
 def _read_stream(
     lines: Sequence[tuple[int, str]], k: int, roles: list[str | None], reading: Reading
 ) -> int:
@@ -241,9 +275,9 @@ def _read_stream(
             break
         cells.append(cell)
         k += 1
-    rows = segment(cells, roles)
+    rows = segment(_without_template_rows(cells), roles)
     before = len(reading.projects)
-    read_table(rows, roles, [f"line {first_line}"] * len(rows), reading)
+    read_table(rows, roles, [f"line {first_line}"] * len(rows), reading, placed=True)
     for found in reading.projects[before:]:
         found["_line"] = str(first_line)
     return k
