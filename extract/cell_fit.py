@@ -28,6 +28,7 @@ ORDINAL_RE = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})[、.．
 PLACEHOLDER_NAME_RE = re.compile(r"^(?:[.…。·\-—_/]*|指标\s*\d*\s*[:：]?|\d+)$")
 DIRECTION_WORDS = ("正向", "反向", "越大越好", "越小越好", "中性")
 _NOTE_RE = re.compile(r"[（(][^（()）]*[)）]")
+_CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _MULTI = frozenset({"name", "explanation", "goal", "reason"})
 
 
@@ -49,11 +50,13 @@ def fit(role: str | None, text: str) -> float:
             level = 1 if base == "l1" else 2
             return 3.0 if lexicon.lookup(unglossed(label_text(text)), level) is not None else 1.0
         bare = _NOTE_RE.sub("", unglossed(text))
-        if len(bare) <= 10 and bare.endswith(("指标", "目标")):
+        if len(bare) <= 10 and bare.endswith(("指标", "目标", "效益")):
             return 2.0
         if len(bare) <= 12 and ("指标" in bare or "目标" in bare) and not re.search(r"\d", bare):
             return 1.5
-        return 0.0 if len(bare) <= 4 and not re.search(r"\d", bare) else -2.0
+        if not _CJK_RE.search(bare) or re.search(r"\d", bare):
+            return -2.0
+        return 0.0 if len(bare) <= 4 else (-2.0 if len(bare) <= 8 else -4.0)
     if label:
         return -3.0
     if base == "section":
@@ -81,6 +84,8 @@ def fit(role: str | None, text: str) -> float:
         if text in COMPARATOR_CELLS:
             return -3.0
         target = parse_target(text)
+        if target.placeholder:  # a template's hint (≥**个) is weak evidence of a value
+            return 0.3
         if target.number is not None or target.comparator is not None:
             return 2.0 * weight
         return (0.5 if len(text) <= 12 else 0.0) * weight

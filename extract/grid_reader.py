@@ -49,7 +49,10 @@ from jixiao.extract.target import parse_target
 _FOOTERS = (
     "合计", "小计", "总计", "总分", "说明", "其他需要说明", "评价结论", "存在问题", "改进措施",
     "项目负责人", "财务负责人", "财政部门", "审核意见", "偏差大", "备注", "填报人", "联系电话",
+    "经办人", "上报时间", "填报日期", "填表人", "审核人", "联系人",
 )  # fmt: skip
+# A budget unit or project printed with its code (820-马踏镇部门): a subtotal row, no indicator.
+_CODED_RE = re.compile(r"^\d{3,}\s*[-－—]\s*\S")
 
 
 @dataclass(slots=True)
@@ -62,8 +65,14 @@ class Reading:
 
 
 def _pick(row: Sequence[str], roles: Sequence[str | None], role: str) -> str:
-    """The cell of ``role`` (the first printed one; a framework label wins for levels)."""
+    """The cell of ``role`` (the first printed one; a framework label wins for levels).
+
+    A header that prints its level-2 / name / value group twice (中期 then 年度目标) is
+    read from its last group, the annual one.
+    """
     found = [row[j].strip() for j, r in enumerate(roles) if r == role and row[j].strip()]
+    if roles.count("l2") > 1 and role in ("l2", "name", "target"):
+        found.reverse()
     if role in ("l1", "l2"):
         found = [c for c in found if not ORDINAL_RE.match(c)]
         labels = [c for c in found if is_framework_label(c)]
@@ -122,7 +131,7 @@ def _indicator(
     targets = [cell.get(r, "") for r in cell if r.split(".")[-1] in VALUE_ROLES]
     values = [*targets, cell.get("actual", ""), cell.get("score", "")]
     label_only = is_framework_label(name) and not any(targets)
-    if not name or PLACEHOLDER_NAME_RE.match(name.strip()) or label_only:
+    if not name or PLACEHOLDER_NAME_RE.match(name.strip()) or label_only or _CODED_RE.match(name):
         if any(values) and not name:
             issues.append(make_issue("T008", at))
         return None, issues
