@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from jixiao.extract import lexicon
 from jixiao.extract.cell_fit import fit, skip_cost
 from jixiao.extract.columns import (
     CARRIED,
@@ -26,6 +27,8 @@ from jixiao.extract.columns import (
     combine,
     complete,
     is_framework_label,
+    label_text,
+    unglossed,
     valid,
 )
 from jixiao.extract.grid_reader import Reading, is_footer, read_table
@@ -126,9 +129,16 @@ def segment(cells: Sequence[str], roles: Sequence[str | None]) -> list[list[str]
     def between(a: int, b: int) -> float:  # cost of skipping columns a..b-1
         return prefix[b] - prefix[a] if b > a else 0.0
 
-    def tail(p: int) -> float:  # a row may end after its labels (a block with no indicator)
+    empty_block = [
+        lexicon.lookup(unglossed(label_text(c)), 2) is not None or cell_role(c) == "section"
+        for c in cells
+    ]
+
+    def tail(p: int, i: int) -> float:
+        """Skipping the rest of a row whose cell ``i`` sits in column ``p``: a row may end
+        after a level-2 label of the framework (a block with no indicator)."""
         cost = between(p + 1, w)
-        return min(cost, 0.5) if roles[p] in ("l1", "l2", "section") else cost
+        return min(cost, 0.5) if roles[p] in ("l2", "section") and empty_block[i] else cost
 
     neg = float("-inf")
     score = [[neg] * w for _ in range(n)]
@@ -145,12 +155,12 @@ def segment(cells: Sequence[str], roles: Sequence[str | None]) -> list[list[str]
                 if j > p:
                     s = score[i - 1][p] - between(p + 1, j)
                 else:
-                    s = score[i - 1][p] - tail(p) - between(0, j) - 0.6
+                    s = score[i - 1][p] - tail(p, i - 1) - between(0, j) - 0.6
                 if s > best:
                     best, arg = s, p
             score[i][j] = best + fits[j]
             back[i][j] = arg
-    last = max(range(w), key=lambda j: score[n - 1][j] - tail(j))
+    last = max(range(w), key=lambda j: score[n - 1][j] - tail(j, n - 1))
     path = [last]
     for i in range(n - 1, 0, -1):
         path.append(back[i][path[-1]])

@@ -14,9 +14,6 @@ from tests.corpus.score import read_ingest, read_parse, score
 DOCS = documents()
 NO_TABLE = [d for _, d in DOCS if not d["expected"]]
 WITH_TABLE = [d for _, d in DOCS if d["expected"]]
-# Read wrongly today, kept visible: a 自评报告 whose targets are bare values in prose
-# ("服务天360天,指标完成率100%"), which the prose reader does not take for targets.
-KNOWN_UNREAD = {"s-yunnan-baoshan-library-2022-self-eval-report"}
 
 
 @pytest.fixture(scope="module")
@@ -43,16 +40,7 @@ def test_a_document_without_an_indicator_table_gives_none(doc) -> None:
     assert got is None and "expected a budget document" in error
 
 
-@pytest.mark.parametrize(
-    "doc",
-    [
-        pytest.param(d, marks=pytest.mark.xfail(strict=True, reason="bare targets in prose"))
-        if d["id"] in KNOWN_UNREAD
-        else d
-        for d in WITH_TABLE
-    ],
-    ids=[d["id"] for d in WITH_TABLE],
-)
+@pytest.mark.parametrize("doc", WITH_TABLE, ids=[d["id"] for d in WITH_TABLE])
 def test_ingest_accepts_every_document_with_an_indicator_table(doc) -> None:
     got, error = read_ingest(render(doc), doc["id"])
     assert got is not None, error
