@@ -60,9 +60,9 @@ def rules() -> tuple[Rule, ...]:
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
-        if len(parts) != 3 or parts[1] not in ("exact", "contains", "suffix"):
+        if len(parts) != 3 or parts[1] not in ("exact", "contains", "suffix", "word"):
             raise ValueError(
-                f"extract/data/headers.txt:{number}: expected ROLE<TAB>exact|contains|suffix"
+                f"extract/data/headers.txt:{number}: expected ROLE<TAB>exact|contains|suffix|word"
                 f"<TAB>SPELLING, got {line!r}"
             )
         out.append((parts[0], parts[1], header_key(parts[2])))
@@ -77,12 +77,24 @@ def cell_role(cell: str) -> str | None:
         return None
     for role, how, word in rules():
         if (
-            (how == "exact" and key == word)
+            (how in ("exact", "word") and key == word)
             or (how == "contains" and word in key)
             or (how == "suffix" and key.endswith(word))
         ):
             return role
     return None
+
+
+def header_words() -> tuple[str, ...]:
+    """Whole header cells in header_key spelling (``exact`` and ``word`` rules), longest
+    first: what a glued header is split into."""
+    words = {w for _, how, w in rules() if how in ("exact", "word") and len(w) >= 2}
+    return tuple(sorted(words - {"指标"}, key=lambda w: (-len(w), w)))
+
+
+def scan_key(text: str) -> str:
+    """``text`` in the lexicon's spelling, character for character (same length)."""
+    return to_simplified(text).translate(_EXTRA_TRAD).replace("目标", "指标")
 
 
 def _row_roles(cells: Sequence[str | None]) -> list[str | None] | None:

@@ -84,7 +84,7 @@ def _pick(row: Sequence[str], roles: Sequence[str | None], role: str) -> str:
 
 def is_footer(cells: Sequence[str]) -> bool:
     first = next((c.strip() for c in cells if c and c.strip()), "")
-    return first.replace(" ", "").startswith(_FOOTERS)
+    return first.replace(" ", "").lstrip("…．.·-—_").startswith(_FOOTERS)
 
 
 def _compose(value: str, comparator: str, unit: str) -> Target | None:

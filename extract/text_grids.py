@@ -212,7 +212,7 @@ def read_text(text: str) -> Reading:
     return reading
 
 
-def _ends_table(cells: Sequence[str]) -> bool:
+def ends_table(cells: Sequence[str]) -> bool:
     first = next((c for c in cells if c), "")
     return bool(_FORM_RE.search(first.replace(" ", ""))) or (
         is_footer(cells) and len([c for c in cells if c]) <= 2
@@ -233,7 +233,7 @@ def _read_rows(
                 break
             k += 1
             continue
-        if _ends_table(cells):
+        if ends_table(cells):
             break
         rows.append(cells)
         ats.append(f"row {number}")
@@ -281,7 +281,7 @@ def _read_stream(
         if not cell:
             k += 1
             continue
-        if _ends_table([cell]) or _line_header(lines, k) is not None:
+        if ends_table([cell]) or _line_header(lines, k) is not None:
             break
         cells.append(cell)
         k += 1

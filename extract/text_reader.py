@@ -7,6 +7,7 @@ tables (:mod:`extract.table`). Nothing is found in text with no indicator table.
 
 from __future__ import annotations
 
+from jixiao.extract.glued import read_glued
 from jixiao.extract.grid_reader import Reading
 from jixiao.extract.prose import read_prose
 from jixiao.extract.text_grids import read_text
@@ -17,6 +18,9 @@ def read_indicator_text(text: str) -> Reading:
     reading = read_text(text)
     if reading.indicators:
         return reading
+    glued = read_glued(text)
+    if glued.indicators:
+        return glued
     prose = read_prose(text)
     if prose.indicators:
         return prose

@@ -1,0 +1,144 @@
+"""Indicator tables whose cells ran together with no separator (glued text).
+
+A web page or a document-sharing site flattens a table into text without any mark
+between cells: one row per line (``产出指标数量指标培训人次≥200人次``) or the whole
+table on one line, header included (``一级指标二级指标三级指标指标值产出指标…``).
+
+:func:`read_glued` finds each glued header (:func:`split_header`: a run of whole header
+cells of the header lexicon at the start of a line), which gives the table's columns,
+then cuts the text after it into cells and rows (:mod:`extract.glued_cells`) and hands
+the rows to the column-aware grid reader, as the other text layouts do.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from jixiao.extract.columns import cell_role, complete, header_words, scan_key, valid
+from jixiao.extract.grid_reader import Reading, read_table
+from jixiao.extract.normalize import canonical
+
+# A bracketed note printed after a header cell: (A), (万元), (80分), (B/A).
+_NOTE_RE = re.compile(r"\s*[(（][^()（）]{0,16}[)）]")
+_SPACE_RE = re.compile(r"[ \u3000\t]+")
+_BAD_START = "及和与或的、,，;；:：)）"
+
+
+@lru_cache(maxsize=1)
+def _word_re() -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in header_words()))
+
+
+def fold(text: str) -> str:
+    """``text`` in the lexicon's spelling, one character for one (offsets carry over)."""
+    out = []
+    for char in scan_key(text):
+        if ord(char) > 0x7F:
+            folded = canonical(char)
+            char = folded if len(folded) == 1 else char
+        out.append(char)
+    return "".join(out)
+
+
+def split_header(scan: str) -> tuple[int, list[tuple[int, int, str | None]]] | None:
+    """Cells of a glued header at the start of ``scan``: (end, [(start, end, role)]).
+
+    The header is a run of whole header cells (the lexicon's ``exact`` and ``word``
+    spellings, each with an optional bracketed note); text between two of them that no
+    word covers is a cell of its own when the lexicon gives it a role, else part of the
+    cell before it (``指标值`` + ``及单位``). Text before the first word is one cell (a
+    vertical label such as 部门整体支出年度绩效指标, or print damage). None when the
+    line does not open with an indicator header.
+    """
+    words = list(_word_re().finditer(scan, 0, min(len(scan), 400)))
+    if not words or words[0].start() > 40:
+        return None
+    cells: list[tuple[int, int, str | None]] = []
+    pos = 0
+    for m in words:
+        if m.start() < pos:
+            continue
+        gap = scan[pos : m.start()]
+        if gap.strip():
+            if len(gap) > 24 and cells:
+                break  # the header has ended; a word further on belongs to the body
+            role = cell_role(gap) if gap[0] not in _BAD_START else None
+            if role is None and cells:
+                start, _, before = cells[-1]
+                cells[-1] = (start, m.start(), before)
+            else:
+                cells.append((pos, m.start(), role))
+        note = _NOTE_RE.match(scan, m.end())
+        end = note.end() if note else m.end()
+        cells.append((m.start(), end, cell_role(scan[m.start() : end])))
+        pos = end
+    roles = [r for _, _, r in cells]
+    if len([r for r in roles if r]) < 3:
+        return None
+    tail = _tail_cell(scan, pos)
+    if tail is not None:
+        cells.append((pos, tail, cell_role(scan[pos:tail])))
+        pos = tail
+    return pos, cells
+
+
+def _tail_cell(scan: str, pos: int) -> int | None:
+    """End of a last header cell that no word covers (未达到指标值原因), if any."""
+    for end in range(min(len(scan), pos + 16), pos + 1, -1):
+        piece = scan[pos:end]
+        if piece[0] not in _BAD_START and cell_role(piece) in ("reason", "explanation"):
+            return end
+    return None
+
+
+def header_roles(cells: list[tuple[int, int, str | None]]) -> list[str | None] | None:
+    """Column roles of a split header; a level-2 column implies a level-1 column before it."""
+    roles = [r for _, _, r in cells]
+    if "l2" in roles and "l1" not in roles:
+        j = roles.index("l2")
+        if j > 0 and roles[j - 1] is None:
+            roles[j - 1] = "l1"
+        else:
+            roles.insert(j, "l1")
+    roles = complete(roles)
+    return roles if valid(roles) else None
+
+
+def read_glued(text: str) -> Reading:
+    """Every glued indicator table in ``text``; an empty Reading when there is none."""
+    from jixiao.extract.glued_cells import cut
+    from jixiao.extract.text_grids import ends_table
+
+    reading = Reading()
+    lines = [(n, ln.strip()) for n, ln in enumerate(text.splitlines(), start=1) if ln.strip()]
+    k = 0
+    while k < len(lines):
+        number, line = lines[k]
+        if "\t" in line or "|" in line:
+            k += 1
+            continue
+        scan = fold(line)
+        found = split_header(scan)
+        roles = header_roles(found[1]) if found else None
+        if found is None or roles is None:
+            k += 1
+            continue
+        body = [line[found[0] :]] if line[found[0] :].strip() else []
+        ats = [f"line {number}"] * len(body)
+        k += 1
+        while k < len(lines) and not ends_table([lines[k][1]]):
+            again = split_header(fold(lines[k][1]))
+            if again is not None and header_roles(again[1]) is not None:
+                break
+            body.append(lines[k][1])
+            ats.append(f"line {lines[k][0]}")
+            k += 1
+        rows, row_ats = cut(body, ats, roles)
+        read_table(rows, roles, row_ats, reading, placed=True)
+    return reading
+
+
+def squeeze(text: str) -> str:
+    """A glued line without the line-wrap spaces a page prints inside cells."""
+    return _SPACE_RE.sub("", text)

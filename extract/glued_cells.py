@@ -1,0 +1,373 @@
+"""Cut glued text into the cells and rows of a table whose columns are known.
+
+The cut is the most likely sequence of (cell, column), as :func:`extract.text_grids.segment`
+finds for one-cell-per-line text, but over characters: a cell may end only where a cell
+can end (:func:`boundaries`: around a framework label, a number and its unit, a text
+printed twice in a row, a name's last character such as 率 or 数), and each cell is scored
+by how well it fits its column (:func:`extract.cell_fit.fit`, plus :func:`name_fit` for
+names). A cell in a column left of the one before starts a new row; in text of several
+lines, each line is one row.
+
+Hints that make a split certain where words alone would not: a target printed twice
+(``100%100%``: target, then actual value), a score or weight being a bare number, and
+a framework label opening a row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from jixiao.extract import lexicon
+from jixiao.extract.cell_fit import fit, skip_cost
+from jixiao.extract.columns import cell_role, label_text
+from jixiao.extract.target import parse_target
+from jixiao.extract.units import leading_unit
+
+_NEG = float("-inf")
+_State = tuple[
+    str, int, int, int
+]  # ("C", end, column, start) a cell; ("R", at, -1, at) a row start
+_ROW_BREAK = 0.6
+_CELL_COST = 0.5  # every cell costs a little: text is not cut finer than the evidence says
+_SKIP = 2.0  # leaving printed characters out of every cell (print damage)
+_LABEL_ALT = "|".join(
+    re.escape(w)
+    for w in sorted(
+        {s.replace("目标", "指标") for s in lexicon.all_spellings()}, key=lambda w: (-len(w), w)
+    )
+)
+_LABEL_RE = re.compile(
+    rf"(?=((?:\d{{1,2}}[-.、])?(?:{_LABEL_ALT})(?:[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）])?))"
+)
+_SECTION_RE = re.compile(r"(?:年度)?绩效[指目]标(?![值名解说类])")
+_CMP = r"≥|≤|>=|<=|[<>=]|不低于|不少于|不超过|不高于|不大于|大于|小于|低于|高于|至少"
+_VALUE_RE = re.compile(rf"(?:{_CMP})?\s*\d+(?:\.\d+)?")
+_SUFFIX_RE = re.compile(r"及以上|及以下|及以内|以上|以下|以内|之内|左右")
+_NAME_ENDS = frozenset("率数量度性况例额值间次")
+_LEADS = (
+    "稳步", "显著", "明显", "持续", "有效", "良好", "优秀", "合格", "达到", "符合", "满足", "不得",
+    "无", "按时", "按期", "及时", "全部", "全面", "提高", "提升", "改善", "降低", "减少", "增加",
+    "逐步", "正常", "优良", "专款专用", "是", "否", "高", "好",
+)  # fmt: skip
+_PUNCT = ",，;；。、"
+_TEXT_ROLES = frozenset({"name", "explanation", "reason", "goal", "project", "unit_name", None})
+_VALUE_ROLES = frozenset({"target", "annual", "period", "actual"})
+_CLEAN_VALUE_RE = re.compile(
+    rf"\s*(?:[^\d\s]{{0,4}}?)?(?:{_CMP})?\s*\d+(?:\.\d+)?\s*(?P<unit>[^\d\s,，;；]{{0,6}}?)"
+    r"\s*(?:及以上|及以下|及以内|以上|以下|以内|之内|左右)?\s*"
+)
+_ENDS_WITH_VALUE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:[%‰]|[^\d\s]{1,3})?$")
+_BOUND_INSIDE_RE = re.compile(r"\d\s*[^\d\s,，;；]{0,4}?(?:及以上|及以下|以上|以下|以内)")
+_DIGITS_RE = re.compile(r"\d+(?:\.\d+)?")
+_VALUE_INSIDE_RE = re.compile(rf"(?:{_CMP})\s*\d")
+
+
+def boundaries(scan: str) -> tuple[list[int], dict[int, list[int]], dict[int, list[int]]]:
+    """Where cells may start or end, and the label and number cells starting at each place."""
+    n = len(scan)
+    cuts = {0, n}
+    labels: dict[int, list[int]] = {}
+    numbers: dict[int, list[int]] = {}
+    for i, char in enumerate(scan):
+        if char == "\n":
+            cuts.update((i, i + 1))
+        elif char in _PUNCT:
+            cuts.add(i + 1)
+        elif char in _NAME_ENDS and scan[i + 1 : i + 2] not in _NAME_ENDS:
+            cuts.add(i + 1)  # after 率 / 数量 / 人次 …, not inside 数量
+    for m in _SECTION_RE.finditer(scan):
+        cuts.update((m.start(), m.end()))
+        labels.setdefault(m.start(), []).append(m.end())
+    for m in _LABEL_RE.finditer(scan):
+        end = m.start() + len(m.group(1))
+        cuts.update((m.start(), end))
+        labels.setdefault(m.start(), []).append(end)
+    for m in _VALUE_RE.finditer(scan):
+        if m.start() and scan[m.start() - 1].isdigit():
+            continue
+        cuts.update((m.start(), m.end()))
+        numbers.setdefault(m.start(), []).append(m.end())
+        for size in range(1, 6):
+            piece = scan[m.end() : m.end() + size]
+            if len(piece) == size and unit_word(piece):
+                cuts.add(m.end() + size)
+                suffix = _SUFFIX_RE.match(scan, m.end() + size)
+                if suffix:
+                    cuts.add(suffix.end())
+        suffix = _SUFFIX_RE.match(scan, m.end())
+        if suffix:
+            cuts.add(suffix.end())
+    for size in range(1, 25):  # a text printed twice in a row: target then actual value
+        for p in range(0, n - 2 * size + 1):
+            same = scan[p] == scan[p + size]
+            if (
+                same
+                and scan[p : p + size] == scan[p + size : p + 2 * size]
+                and _repeated(scan, p, size)
+            ):
+                cuts.update((p, p + size, p + 2 * size))
+    for lead in _LEADS:
+        start = scan.find(lead)
+        while start != -1:
+            cuts.add(start)
+            start = scan.find(lead, start + 1)
+    return sorted(cuts), labels, numbers
+
+
+def _repeated(scan: str, p: int, size: int) -> bool:
+    """``scan[p:p+size]`` printed twice is a value and its copy, not digits of one number:
+    a copy ending in a digit must be a whole run of digits (``00`` is 0 and 0; ``1000``
+    is no 10 and 10 … but ``20100%100%`` is 20 then 100% twice)."""
+    twice = scan[p : p + 2 * size]
+    if "\n" in twice:
+        return False
+    if not twice[-1].isdigit():
+        return True
+    before = scan[p - 1] if p else ""
+    after = scan[p + 2 * size] if p + 2 * size < len(scan) else ""
+    return not (before.isdigit() or before == "." or after.isdigit() or after == ".")
+
+
+@lru_cache(maxsize=65536)
+def name_fit(text: str) -> float:
+    """How well glued ``text`` reads as an indicator name."""
+    text = text.strip()
+    if not text or "\n" in text:
+        return _NEG
+    score = 1.0
+    if text[0] in _PUNCT + ")）" or text[-1] in _PUNCT + "(（" or len(text) == 1:
+        score -= 2.0
+    label = _LABEL_RE.match(text)
+    if label and re.search(r"[指目]标", label.group(1)):  # a full label opens no name
+        score -= 3.0
+    if leading_unit(text) == text or text.startswith(("%", "‰")):
+        score -= 3.0  # a unit cut off its number
+    if lexicon.lookup(text) is not None:
+        score -= 2.0  # a label alone (时效) is a label
+    if (_VALUE_INSIDE_RE.search(text) and "*" not in text) or _BOUND_INSIDE_RE.search(text):
+        score -= 2.0
+    half = len(text) // 2
+    if len(text) % 2 == 0 and text[:half] == text[half:]:
+        score -= 2.0  # a name is not printed twice: the copy is the next cell
+    if clean_value(text):
+        score -= 1.5
+    elif text[-1].isdigit():
+        score -= 1.0
+    elif _ENDS_WITH_VALUE_RE.search(text):
+        score -= 0.5
+    elif text[-1] in _NAME_ENDS:
+        score += 0.5
+    return score
+
+
+@lru_cache(maxsize=65536)
+def clean_value(text: str) -> bool:
+    """``text`` is one printed value and nothing more (``≥266米``, ``100%``, ``5亿元``)."""
+    m = _CLEAN_VALUE_RE.fullmatch(text)
+    if m is None:
+        return False
+    unit = m.group("unit")
+    return not unit or unit_word(unit)
+
+
+def unit_word(text: str) -> bool:
+    """A unit of measure: a known one (万元, 人次, 元/亩), %, or one measure character (起)."""
+    if text in ("%", "‰") or leading_unit(text) == text:
+        return True
+    return len(text) == 1 and "\u4e00" <= text <= "\u9fff"
+
+
+@lru_cache(maxsize=65536)
+def cell_fit(role: str | None, text: str, twice: bool, last: bool) -> float:
+    """How well glued ``text`` fits a column of ``role``; ``twice``: the same text is
+    printed right before or after it (a target and its actual value); ``last``: it runs
+    to the end of its line."""
+    base = role.split(".")[-1] if role else None
+    if not text.strip() or "\n" in text:
+        return _NEG
+    return _fit(base, role, text, twice, last) - _CELL_COST
+
+
+def _fit(base: str | None, role: str | None, text: str, twice: bool, last: bool) -> float:
+    if base == "name":
+        return name_fit(text)
+    if base in ("l1", "l2"):
+        label = lexicon.label_key(label_text(text))
+        if re.search(r"[指目]标[)）]?$|分[)）]$", text):
+            return fit(role, text)
+        # a label printed without 指标 (社会效益, 时效) is a level-2 label
+        return 1.0 if base == "l2" and lexicon.lookup(label, 2) else -1.0
+    if base == "section":
+        return 1.5 if cell_role(text) == "section" else -3.0
+    if base in _VALUE_ROLES:
+        target = parse_target(text)
+        weight = 1.0 if base == "actual" else 1.3
+        if target.number is not None and not clean_value(text) and not twice:
+            compound = text[len(text.rstrip()) :] == "" and re.search(r"\d[^\d]*[,，;；、]", text)
+            if not (last and compound):
+                return -2.0
+            return 1.5 * weight
+        score = fit(role, text)
+        if target.number is None and target.comparator is None:
+            if len(text) > 12:
+                score = -1.0
+            elif not text.startswith(_LEADS) and not twice:
+                score = 0.2 if len(text) > 1 else -1.0
+        if target.qualifier and target.number is not None:
+            score -= 0.8  # words before a glued number are more often the name's end
+        return score + (1.5 if twice else 0.0)
+    if base == "reason":  # mostly empty; words here are a last resort
+        return 0.0 if len(text) > 10 else -1.0
+    if base == "explanation":  # often the name again
+        return (0.3 if len(text) > 2 else -1.0) + (0.5 if twice else 0.0)
+    if base in ("weight", "score"):
+        number = parse_target(text).number
+        if number is not None and number > 100:
+            return -1.0  # points are out of 100
+    return fit(role, text)
+
+
+def _limit(role: str | None) -> int:
+    base = role.split(".")[-1] if role else None
+    if base in _VALUE_ROLES:
+        return 24
+    if base in ("unit", "comparator", "direction", "weight", "score", "index"):
+        return 6
+    return 80 if base in _TEXT_ROLES else 24
+
+
+def cut(
+    lines: Sequence[str], ats: Sequence[str], roles: Sequence[str | None]
+) -> tuple[list[list[str]], list[str]]:
+    """Rows of cells (as wide as ``roles``) of the glued ``lines`` after a header."""
+    if not lines:
+        return [], []
+    from jixiao.extract.glued import fold
+
+    body = "\n".join(lines)
+    scan = fold(body)
+    n, w = len(body), len(roles)
+    by_line = len(lines) > 1
+    cuts, labels, numbers = boundaries(scan)
+    prefix = [0.0]
+    for j in range(w):
+        empty = roles[j] in ("reason", "goal")  # mostly left empty
+        prefix.append(prefix[-1] + (0.1 if empty else skip_cost(roles, j)))
+
+    def between(a: int, b: int) -> float:
+        return prefix[b] - prefix[a] if b > a else 0.0
+
+    def tail(state: _State) -> float:
+        _, end, j, start = state
+        cost = between(j + 1, w)
+        if roles[j] in ("l2", "section") and lexicon.lookup(label_text(scan[start:end]), 2):
+            return min(cost, 0.5)
+        return cost
+
+    split_number = {
+        p: 0 < p < n and scan[p - 1].isdigit() and (scan[p] in "%‰" or bool(leading_unit(scan[p:])))
+        for p in cuts
+    }
+    best: dict[_State, float] = {("R", 0, -1, 0): 0.0}
+    back: dict[_State, _State] = {}
+    at_end: dict[int, list[_State]] = {p: [] for p in cuts}
+    at_end[0].append(("R", 0, -1, 0))
+
+    def offer(state: _State, score: float, prev: _State) -> None:
+        if score > best.get(state, _NEG):
+            if state not in best:
+                at_end[state[1]].append(state)
+            best[state] = score
+            back[state] = prev
+
+    for k, p in enumerate(cuts):
+        cells = [s for s in at_end[p] if s[0] == "C"]
+        for state in cells:  # a row ends here (at a newline when each line is a row)
+            if p < n and body[p] == "\n":
+                offer(("R", p + 1, -1, p + 1), best[state] - tail(state), state)
+            elif not by_line:
+                offer(("R", p, -1, p), best[state] - tail(state) - _ROW_BREAK, state)
+        row = ("R", p, -1, p)
+        if p == n:
+            break
+        if body[p] == "\n":
+            if row in best:
+                offer(("R", p + 1, -1, p + 1), best[row], row)
+            continue
+        nxt = cuts[k + 1]
+        if row in best and "\n" not in body[p:nxt]:  # characters left out between rows
+            offer(("R", nxt, -1, nxt), best[row] - _SKIP - 0.1 * (nxt - p), row)
+        line_end = body.find("\n", p)
+        line_end = n if line_end == -1 else line_end
+        for j in range(w):
+            entry, prev = best.get(row, _NEG) - between(0, j), row
+            for state in cells:
+                if state[2] < j and best[state] - between(state[2] + 1, j) > entry:
+                    entry, prev = best[state] - between(state[2] + 1, j), state
+            if entry == _NEG:
+                continue
+            for end in _ends(scan, p, roles[j], cuts, k, labels, numbers, line_end):
+                text = body[p:end]
+                size = end - p
+                twice = scan[p:end] in (scan[max(0, p - size) : p], scan[end : end + size])
+                score = entry + cell_fit(roles[j], text.strip(), twice, end == line_end)
+                if split_number[p]:
+                    score -= 2.0  # a cell starting with the unit of the number before it
+                offer(("C", end, j, p), score, prev)
+    finals = [s for s in at_end[n] if s[0] == "C"]
+    scores = {s: best[s] - tail(s) for s in finals}
+    if ("R", n, -1, n) in best:
+        scores[("R", n, -1, n)] = best[("R", n, -1, n)]
+    if not scores:
+        return [], []
+    state = max(scores, key=lambda s: scores[s])
+    path: list[_State] = []
+    while state in back:
+        if state[0] == "C":
+            path.append(state)
+        state = back[state]
+    path.reverse()
+    line_of = [0] * (n + 1)
+    for i, char in enumerate(body):
+        line_of[i + 1] = line_of[i] + (char == "\n")
+    rows: list[list[str]] = []
+    row_ats: list[str] = []
+    last, row_line = w, -1
+    for _, end, j, start in path:
+        if j <= last or line_of[start] != row_line:
+            rows.append([""] * w)
+            row_ats.append(ats[min(line_of[start], len(ats) - 1)])
+            row_line = line_of[start]
+        rows[-1][j] = body[start:end].strip()
+        last = j
+    return rows, row_ats
+
+
+def _ends(
+    scan: str,
+    p: int,
+    role: str | None,
+    cuts: list[int],
+    k: int,
+    labels: dict[int, list[int]],
+    numbers: dict[int, list[int]],
+    line_end: int,
+) -> list[int]:
+    base = role.split(".")[-1] if role else None
+    if base in ("l1", "l2", "section"):
+        return [e for e in labels.get(p, []) if e <= line_end]
+    if base in ("weight", "score", "budget", "index"):  # a number, maybe glued to the next
+        found = [e for e in numbers.get(p, []) if e <= line_end]
+        found += [e for e in cuts[k + 1 : k + 8] if e - p <= 6 and _DIGITS_RE.fullmatch(scan, p, e)]
+        return sorted(set(found))
+    limit = min(line_end, p + _limit(role))
+    out = []
+    for end in cuts[k + 1 :]:
+        if end > limit:
+            break
+        out.append(end)
+    if base in _VALUE_ROLES and line_end not in out and line_end - p <= 80:
+        out.append(line_end)  # a long value fills the rest of its line
+    return out
