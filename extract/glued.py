@@ -108,7 +108,7 @@ def header_roles(cells: list[tuple[int, int, str | None]]) -> list[str | None] |
 def read_glued(text: str) -> Reading:
     """Every glued indicator table in ``text``; an empty Reading when there is none."""
     from jixiao.extract.glued_cells import cut
-    from jixiao.extract.text_grids import ends_table
+    from jixiao.extract.text_grids import ends_table, stack
 
     reading = Reading()
     lines = [(n, ln.strip()) for n, ln in enumerate(text.splitlines(), start=1) if ln.strip()]
@@ -124,6 +124,13 @@ def read_glued(text: str) -> Reading:
         if found is None or roles is None:
             k += 1
             continue
+        lower = split_header(fold(lines[k + 1][1])) if k + 1 < len(lines) else None
+        if lower is not None and not line[found[0] :].strip():  # a two-line header
+            upper_cells = [line[a:b] for a, b, _ in found[1]]
+            stacked = stack(upper_cells, [lines[k + 1][1][a:b] for a, b, _ in lower[1]])
+            if stacked is not None:
+                k += 1
+                number, line, found, roles = lines[k][0], lines[k][1], lower, stacked
         body = [line[found[0] :]] if line[found[0] :].strip() else []
         ats = [f"line {number}"] * len(body)
         k += 1

@@ -41,6 +41,7 @@ _LABEL_ALT = "|".join(
 _LABEL_RE = re.compile(
     rf"(?=((?:\d{{1,2}}[-.、])?(?:{_LABEL_ALT})(?:[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）])?))"
 )
+_OWN_LABEL_RE = re.compile(r"[\u4e00-\u9fff]{2,8}?[指目]标(?![值名解说])")
 _SECTION_RE = re.compile(r"(?:年度)?绩效[指目]标(?![值名解说类])")
 _CMP = r"≥|≤|>=|<=|[<>=]|不低于|不少于|不超过|不高于|不大于|大于|小于|低于|高于|至少"
 _VALUE_RE = re.compile(rf"(?:{_CMP})?\s*\d+(?:\.\d+)?")
@@ -60,6 +61,8 @@ _CLEAN_VALUE_RE = re.compile(
 )
 _ENDS_WITH_VALUE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:[%‰]|[^\d\s]{1,3})?$")
 _BOUND_INSIDE_RE = re.compile(r"\d\s*[^\d\s,，;；]{0,4}?(?:及以上|及以下|以上|以下|以内)")
+_RUN_RE = re.compile(r"\d{2,}")
+_DECIMAL_RE = re.compile(r"\d\.\d")
 _DIGITS_RE = re.compile(r"\d+(?:\.\d+)?")
 _VALUE_INSIDE_RE = re.compile(rf"(?:{_CMP})\s*\d")
 
@@ -84,11 +87,17 @@ def boundaries(scan: str) -> tuple[list[int], dict[int, list[int]], dict[int, li
         end = m.start() + len(m.group(1))
         cuts.update((m.start(), end))
         labels.setdefault(m.start(), []).append(end)
+    for m in _RUN_RE.finditer(scan):  # numbers glued together (1010: weight and score)
+        if m.end() - m.start() <= 8:
+            cuts.update(range(m.start() + 1, m.end()))
     for m in _VALUE_RE.finditer(scan):
         if m.start() and scan[m.start() - 1].isdigit():
             continue
         cuts.update((m.start(), m.end()))
         numbers.setdefault(m.start(), []).append(m.end())
+        digits = re.search(r"\d", m.group())
+        if digits and digits.start():  # a 计算符号 column: ≥ | 735
+            cuts.add(m.start() + digits.start())
         for size in range(1, 6):
             piece = scan[m.end() : m.end() + size]
             if len(piece) == size and unit_word(piece):
@@ -113,21 +122,47 @@ def boundaries(scan: str) -> tuple[list[int], dict[int, list[int]], dict[int, li
         while start != -1:
             cuts.add(start)
             start = scan.find(lead, start + 1)
+    _own_labels(scan, labels, numbers, cuts)
+    # never inside a decimal number (2|.8)
+    cuts -= {
+        c for c in cuts if "." in scan[c - 1 : c + 1] and _DECIMAL_RE.search(scan, c - 2, c + 2)
+    }
+    for found in (labels, numbers):
+        for start in list(found):
+            found[start] = [e for e in found[start] if e in cuts]
     return sorted(cuts), labels, numbers
 
 
 def _repeated(scan: str, p: int, size: int) -> bool:
-    """``scan[p:p+size]`` printed twice is a value and its copy, not digits of one number:
-    a copy ending in a digit must be a whole run of digits (``00`` is 0 and 0; ``1000``
-    is no 10 and 10 … but ``20100%100%`` is 20 then 100% twice)."""
+    """``scan[p:p+size]`` printed twice may be a value and its copy (cut inside a number
+    only at a cost, see :func:`cut`); a template's ``**`` is no value."""
     twice = scan[p : p + 2 * size]
-    if "\n" in twice:
-        return False
-    if not twice[-1].isdigit():
-        return True
-    before = scan[p - 1] if p else ""
-    after = scan[p + 2 * size] if p + 2 * size < len(scan) else ""
-    return not (before.isdigit() or before == "." or after.isdigit() or after == ".")
+    return "\n" not in twice and "*" not in twice
+
+
+def _own_labels(
+    scan: str, labels: dict[int, list[int]], numbers: dict[int, list[int]], cuts: set[int]
+) -> None:
+    """Labels outside the framework (实施效果指标, 计划管理指标) where a row may start.
+
+    One counts where another label follows it at once (实施效果指标产出指标); once a table
+    shows such labels, it may print more of them alone (资金管理指标中央预算内…), while
+    in a table of framework labels 食品安全指标达标率 stays a name.
+    """
+    starts = {0} | {e for ends in labels.values() for e in ends}
+    starts |= {i + 1 for i, char in enumerate(scan) if char == "\n"}
+    starts |= {e for ends in numbers.values() for e in ends}
+    found = {}
+    for start in sorted(starts):
+        m = _OWN_LABEL_RE.match(scan, start)
+        if m and lexicon.lookup(m.group()) is None:
+            found[start] = m.end()
+    confirmed = {s for s, e in found.items() if e in labels or e in found}
+    if not confirmed:
+        return
+    for start, end in found.items():
+        labels.setdefault(start, []).append(end)
+        cuts.update((start, end))
 
 
 @lru_cache(maxsize=65536)
@@ -187,7 +222,39 @@ def cell_fit(role: str | None, text: str, twice: bool, last: bool) -> float:
     base = role.split(".")[-1] if role else None
     if not text.strip() or "\n" in text:
         return _NEG
-    return _fit(base, role, text, twice, last) - _CELL_COST
+    score = _fit(base, role, text, twice, last) - _CELL_COST
+    if not _balanced(text):
+        score -= 2.0  # a cell holds whole brackets: (≥**平方米), (11kw)
+    if re.match(r"0\d", text):
+        score -= 3.0  # no number is printed with a leading zero
+    return score
+
+
+def _twice(scan: str, start: int, end: int) -> bool:
+    """The text at start:end is printed again right before or after it (and the copy is
+    no part of a decimal number: 22.81 holds no second 2)."""
+    size = end - start
+    text = scan[start:end]
+    for unit in range(4):  # the copy before may carry a unit: 735人次 | 735
+        left = start - unit - size
+        gap = scan[start - unit : start]
+        if unit and not (gap in ("%", "‰") or leading_unit(gap) == gap):
+            continue
+        if left >= 0 and scan[left : start - unit] == text and scan[left - 1 : left] != ".":
+            return True
+    return scan[end : end + size] == text and not _DECIMAL_RE.match(scan, end + size - 1)
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        if char in "(（[【":
+            depth += 1
+        elif char in ")）]】":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 def _fit(base: str | None, role: str | None, text: str, twice: bool, last: bool) -> float:
@@ -222,6 +289,9 @@ def _fit(base: str | None, role: str | None, text: str, twice: bool, last: bool)
         return 0.0 if len(text) > 10 else -1.0
     if base == "explanation":  # often the name again
         return (0.3 if len(text) > 2 else -1.0) + (0.5 if twice else 0.0)
+    if base == "unit":
+        known = unit_word(text) or text in ("百分比", "百分率")
+        return 2.0 + 0.2 * len(text) if known else -2.0
     if base in ("weight", "score"):
         number = parse_target(text).number
         if number is not None and number > 100:
@@ -266,6 +336,7 @@ def cut(
             return min(cost, 0.5)
         return cost
 
+    inside_number = {p: 0 < p < n and scan[p - 1].isdigit() and scan[p].isdigit() for p in cuts}
     split_number = {
         p: 0 < p < n and scan[p - 1].isdigit() and (scan[p] in "%‰" or bool(leading_unit(scan[p:])))
         for p in cuts
@@ -311,10 +382,12 @@ def cut(
             for end in _ends(scan, p, roles[j], cuts, k, labels, numbers, line_end):
                 text = body[p:end]
                 size = end - p
-                twice = scan[p:end] in (scan[max(0, p - size) : p], scan[end : end + size])
+                twice = _twice(scan, p, end)
                 score = entry + cell_fit(roles[j], text.strip(), twice, end == line_end)
                 if split_number[p]:
                     score -= 2.0  # a cell starting with the unit of the number before it
+                elif inside_number[p]:
+                    score -= 2.5  # numbers glued together (22.822.81): split only on evidence
                 offer(("C", end, j, p), score, prev)
     finals = [s for s in at_end[n] if s[0] == "C"]
     scores = {s: best[s] - tail(s) for s in finals}
