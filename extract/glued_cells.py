@@ -381,7 +381,6 @@ def cut(
                 continue
             for end in _ends(scan, p, roles[j], cuts, k, labels, numbers, line_end):
                 text = body[p:end]
-                size = end - p
                 twice = _twice(scan, p, end)
                 score = entry + cell_fit(roles[j], text.strip(), twice, end == line_end)
                 if split_number[p]:
