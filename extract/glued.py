@@ -42,29 +42,52 @@ def fold(text: str) -> str:
 
 
 def split_header(scan: str) -> tuple[int, list[tuple[int, int, str | None]]] | None:
-    """Cells of a glued header at the start of ``scan``: (end, [(start, end, role)]).
+    """Cells of the first glued indicator header in ``scan``: (end, [(start, end, role)]).
 
-    The header is a run of whole header cells (the lexicon's ``exact`` and ``word``
-    spellings, each with an optional bracketed note); text between two of them that no
-    word covers is a cell of its own when the lexicon gives it a role, else part of the
-    cell before it (``指标值`` + ``及单位``). Text before the first word is one cell (a
-    vertical label such as 部门整体支出年度绩效指标, or print damage). None when the
-    line does not open with an indicator header.
+    A header is a run of whole header cells (the lexicon's ``exact`` and ``word``
+    spellings, each with an optional bracketed note) printed one after the other; text
+    between two of them that no word covers is a cell of its own when the lexicon gives
+    it a role, else part of the cell before it (``指标值`` + ``及单位``). At the start of a
+    line, text before the first word is a cell too (a vertical label such as
+    部门整体支出年度绩效指标, or print damage). A form printed on the same line before
+    the header (项目名称…资金情况…) stays out of it. None when there is no header.
     """
-    words = list(_word_re().finditer(scan, 0, min(len(scan), 400)))
-    if not words or words[0].start() > 40:
-        return None
+    words = [m for m in _word_re().finditer(scan) if m.group()]
+    for first in range(len(words)):
+        cells = _chain(scan, words, first)
+        if cells is None:
+            continue
+        roles = [r for _, _, r in cells]
+        if len([r for r in roles if r]) >= 3 and header_roles(cells) is not None:
+            pos = cells[-1][1]
+            tail = _tail_cell(scan, pos)
+            if tail is not None:
+                cells.append((pos, tail, cell_role(scan[pos:tail])))
+                pos = tail
+            return pos, cells
+    return None
+
+
+def _chain(
+    scan: str, words: list[re.Match[str]], first: int
+) -> list[tuple[int, int, str | None]] | None:
+    """The header cells of the run of words from ``words[first]`` on."""
     cells: list[tuple[int, int, str | None]] = []
-    pos = 0
-    for m in words:
+    lead = scan[: words[first].start()]
+    if first == 0 and lead.strip() and len(lead) <= 40:
+        cells.append((0, words[first].start(), cell_role(lead)))
+    elif first > 0 and words[first - 1].end() > words[first].start():
+        return None
+    pos = words[first].start()
+    for m in words[first:]:
         if m.start() < pos:
             continue
         gap = scan[pos : m.start()]
-        if gap.strip():
-            if len(gap) > 24 and cells:
-                break  # the header has ended; a word further on belongs to the body
+        if gap:
             role = cell_role(gap) if gap[0] not in _BAD_START else None
-            if role is None and cells:
+            if role is None and len(gap) > 3:
+                break  # the header has ended; a word further on belongs to the body
+            if role is None:
                 start, _, before = cells[-1]
                 cells[-1] = (start, m.start(), before)
             else:
@@ -73,14 +96,7 @@ def split_header(scan: str) -> tuple[int, list[tuple[int, int, str | None]]] | N
         end = note.end() if note else m.end()
         cells.append((m.start(), end, cell_role(scan[m.start() : end])))
         pos = end
-    roles = [r for _, _, r in cells]
-    if len([r for r in roles if r]) < 3:
-        return None
-    tail = _tail_cell(scan, pos)
-    if tail is not None:
-        cells.append((pos, tail, cell_role(scan[pos:tail])))
-        pos = tail
-    return pos, cells
+    return cells
 
 
 def _tail_cell(scan: str, pos: int) -> int | None:

@@ -29,7 +29,7 @@ _NEG = float("-inf")
 _State = tuple[
     str, int, int, int
 ]  # ("C", end, column, start) a cell; ("R", at, -1, at) a row start
-_ROW_BREAK = 0.6
+_ROW_BREAK = 1.5  # a new row in text printed on one line: more cells need more evidence
 _CELL_COST = 0.5  # every cell costs a little: text is not cut finer than the evidence says
 _SKIP = 2.0  # leaving printed characters out of every cell (print damage)
 _LABEL_ALT = "|".join(
@@ -41,6 +41,7 @@ _LABEL_ALT = "|".join(
 _LABEL_RE = re.compile(
     rf"(?=((?:\d{{1,2}}[-.、])?(?:{_LABEL_ALT})(?:[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）])?))"
 )
+_SLOT_RE = re.compile(r"指标\s*\d{1,2}(?![\d.])\s*[:：]?")
 _OWN_LABEL_RE = re.compile(r"[\u4e00-\u9fff]{2,8}?[指目]标(?![值名解说])")
 _SECTION_RE = re.compile(r"(?:年度)?绩效[指目]标(?![值名解说类])")
 _CMP = r"≥|≤|>=|<=|[<>=]|不低于|不少于|不超过|不高于|不大于|大于|小于|低于|高于|至少"
@@ -55,8 +56,10 @@ _LEADS = (
 _PUNCT = ",，;；。、"
 _TEXT_ROLES = frozenset({"name", "explanation", "reason", "goal", "project", "unit_name", None})
 _VALUE_ROLES = frozenset({"target", "annual", "period", "actual"})
+# Words a value may open with (每年≥20场); any other text before a number is a name's.
+_QUALIFIERS = r"每年|全年|年均|每月|每季度|每周|每日|每天|累计|每次|单次|平均|约|达到|实现|完成|±"
 _CLEAN_VALUE_RE = re.compile(
-    rf"\s*(?:[^\d\s]{{0,4}}?)?(?:{_CMP})?\s*\d+(?:\.\d+)?\s*(?P<unit>[^\d\s,，;；]{{0,6}}?)"
+    rf"\s*(?:{_QUALIFIERS})?(?:{_CMP})?\s*\d+(?:\.\d+)?\s*(?P<unit>[^\d\s,，;；、]{{0,6}}?)"
     r"\s*(?:及以上|及以下|及以内|以上|以下|以内|之内|左右)?\s*"
 )
 _ENDS_WITH_VALUE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:[%‰]|[^\d\s]{1,3})?$")
@@ -102,6 +105,9 @@ def boundaries(scan: str) -> tuple[list[int], dict[int, list[int]], dict[int, li
             piece = scan[m.end() : m.end() + size]
             if len(piece) == size and unit_word(piece):
                 cuts.add(m.end() + size)
+                per = re.match(r"/([^\d\s/]{1,4})", scan[m.end() + size : m.end() + size + 5])
+                if per and unit_word(per.group(1)):  # 元/亩
+                    cuts.add(m.end() + size + per.end())
                 suffix = _SUFFIX_RE.match(scan, m.end() + size)
                 if suffix:
                     cuts.add(suffix.end())
@@ -123,10 +129,13 @@ def boundaries(scan: str) -> tuple[list[int], dict[int, list[int]], dict[int, li
             cuts.add(start)
             start = scan.find(lead, start + 1)
     _own_labels(scan, labels, numbers, cuts)
+    for m in _SLOT_RE.finditer(scan):  # 指标1: numbers a name, it is no value
+        cuts -= set(range(m.start() + 1, m.end()))
     # never inside a decimal number (2|.8)
     cuts -= {
         c for c in cuts if "." in scan[c - 1 : c + 1] and _DECIMAL_RE.search(scan, c - 2, c + 2)
     }
+    cuts |= {0, n} | {i for i, char in enumerate(scan) if char == "\n"}
     for found in (labels, numbers):
         for start in list(found):
             found[start] = [e for e in found[start] if e in cuts]
@@ -172,11 +181,13 @@ def name_fit(text: str) -> float:
     if not text or "\n" in text:
         return _NEG
     score = 1.0
-    if text[0] in _PUNCT + ")）" or text[-1] in _PUNCT + "(（" or len(text) == 1:
+    if text[0] in _PUNCT + ")）" or text[-1] in ",，、;；(（" or len(text) == 1:
         score -= 2.0
     label = _LABEL_RE.match(text)
     if label and re.search(r"[指目]标", label.group(1)):  # a full label opens no name
         score -= 3.0
+    elif label and label.group(1):
+        score -= 0.7  # 时效1年: more often a label (printed without 指标) and a name
     if leading_unit(text) == text or text.startswith(("%", "‰")):
         score -= 3.0  # a unit cut off its number
     if lexicon.lookup(text) is not None:
@@ -223,6 +234,9 @@ def cell_fit(role: str | None, text: str, twice: bool, last: bool) -> float:
     if not text.strip() or "\n" in text:
         return _NEG
     score = _fit(base, role, text, twice, last) - _CELL_COST
+    slot = base == "name" and re.match(r"指标\s*\d{1,2}(?![\d.])", text)
+    if text.startswith("指标") and not slot and base not in ("l1", "l2", "section"):
+        score -= 3.0  # the end of a label cut in two (时效|指标)
     if not _balanced(text):
         score -= 2.0  # a cell holds whole brackets: (≥**平方米), (11kw)
     if re.match(r"0\d", text):
@@ -271,6 +285,8 @@ def _fit(base: str | None, role: str | None, text: str, twice: bool, last: bool)
     if base in _VALUE_ROLES:
         target = parse_target(text)
         weight = 1.0 if base == "actual" else 1.3
+        if "*" in text and not target.placeholder:
+            return -1.0  # a template's hint (≥**%) belongs to the name before it
         if target.number is not None and not clean_value(text) and not twice:
             compound = text[len(text.rstrip()) :] == "" and re.search(r"\d[^\d]*[,，;；、]", text)
             if not (last and compound):
@@ -279,7 +295,7 @@ def _fit(base: str | None, role: str | None, text: str, twice: bool, last: bool)
         score = fit(role, text)
         if target.number is None and target.comparator is None:
             if len(text) > 12:
-                score = -1.0
+                score = 0.0 if len(text) <= 40 else -1.0
             elif not text.startswith(_LEADS) and not twice:
                 score = 0.2 if len(text) > 1 else -1.0
         if target.qualifier and target.number is not None:
