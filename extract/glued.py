@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from jixiao.extract.columns import cell_role, complete, header_words, scan_key, valid
+from jixiao.extract.columns import _PINYIN_RE, cell_role, complete, header_words, scan_key, valid
 from jixiao.extract.grid_reader import Reading, read_table
 from jixiao.extract.normalize import canonical
 
@@ -39,6 +39,21 @@ def fold(text: str) -> str:
             char = folded if len(folded) == 1 else char
         out.append(char)
     return "".join(out)
+
+
+def fold_map(text: str) -> tuple[str, list[int]]:
+    """``text`` folded and without pinyin glosses (``產(chǎn)``), with, for each position of
+    the folded text (and its end), the position in ``text``: cells are cut on the
+    folded text and taken from ``text`` as printed, glosses included."""
+    folded = fold(text)
+    if "(" not in text and "（" not in text:
+        return folded, list(range(len(text) + 1))
+    keep = [True] * len(text)
+    for m in _PINYIN_RE.finditer(text):
+        if m.start() and "\u4e00" <= text[m.start() - 1] <= "\u9fff":
+            keep[m.start() : m.end()] = [False] * (m.end() - m.start())
+    index = [i for i in range(len(text)) if keep[i]] + [len(text)]
+    return "".join(folded[i] for i in index[:-1]), index
 
 
 def split_header(scan: str) -> tuple[int, list[tuple[int, int, str | None]]] | None:
@@ -134,24 +149,28 @@ def read_glued(text: str) -> Reading:
         if "\t" in line or "|" in line:
             k += 1
             continue
-        scan = fold(line)
+        scan, index = fold_map(line)
         found = split_header(scan)
         roles = header_roles(found[1]) if found else None
         if found is None or roles is None:
             k += 1
             continue
-        lower = split_header(fold(lines[k + 1][1])) if k + 1 < len(lines) else None
-        if lower is not None and not line[found[0] :].strip():  # a two-line header
-            upper_cells = [line[a:b] for a, b, _ in found[1]]
-            stacked = stack(upper_cells, [lines[k + 1][1][a:b] for a, b, _ in lower[1]])
+        rest = line[index[found[0]] :]
+        below = fold_map(lines[k + 1][1]) if k + 1 < len(lines) else ("", [0])
+        lower = split_header(below[0])
+        if lower is not None and not rest.strip():  # a two-line header
+            upper_cells = [line[index[a] : index[b]] for a, b, _ in found[1]]
+            under = [lines[k + 1][1][below[1][a] : below[1][b]] for a, b, _ in lower[1]]
+            stacked = stack(upper_cells, under)
             if stacked is not None:
                 k += 1
-                number, line, found, roles = lines[k][0], lines[k][1], lower, stacked
-        body = [line[found[0] :]] if line[found[0] :].strip() else []
+                number, line, roles = lines[k][0], lines[k][1], stacked
+                rest = line[below[1][lower[0]] :]
+        body = [rest] if rest.strip() else []
         ats = [f"line {number}"] * len(body)
         k += 1
         while k < len(lines) and not ends_table([lines[k][1]]):
-            again = split_header(fold(lines[k][1]))
+            again = split_header(fold_map(lines[k][1])[0])
             if again is not None and header_roles(again[1]) is not None:
                 break
             body.append(lines[k][1])

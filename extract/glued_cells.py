@@ -50,8 +50,8 @@ _SUFFIX_RE = re.compile(r"及以上|及以下|及以内|以上|以下|以内|之
 _NAME_ENDS = frozenset("率数量度性况例额值间次")
 _LEADS = (
     "稳步", "显著", "明显", "持续", "有效", "良好", "优秀", "合格", "达到", "符合", "满足", "不得",
-    "无", "按时", "按期", "及时", "全部", "全面", "提高", "提升", "改善", "降低", "减少", "增加",
-    "逐步", "正常", "优良", "专款专用", "是", "否", "高", "好",
+    "无", "按时", "按期", "及时", "达成", "完成", "全部", "全面", "提高", "提升", "改善", "降低",
+    "减少", "增加", "逐步", "正常", "优良", "专款专用", "是", "否", "高", "好",
 )  # fmt: skip
 _PUNCT = ",，;；。、"
 _TEXT_ROLES = frozenset({"name", "explanation", "reason", "goal", "project", "unit_name", None})
@@ -86,13 +86,11 @@ def boundaries(scan: str) -> tuple[list[int], dict[int, list[int]], dict[int, li
     for m in _SECTION_RE.finditer(scan):
         cuts.update((m.start(), m.end()))
         labels.setdefault(m.start(), []).append(m.end())
-    for m in _LABEL_RE.finditer(scan):
-        end = m.start() + len(m.group(1))
-        cuts.update((m.start(), end))
-        labels.setdefault(m.start(), []).append(end)
     for m in _RUN_RE.finditer(scan):  # numbers glued together (1010: weight and score)
         if m.end() - m.start() <= 8:
             cuts.update(range(m.start() + 1, m.end()))
+    whole: set[int] = set()  # inside a unit printed after its number: no cut
+    after: set[int] = set()  # where a value ends
     for m in _VALUE_RE.finditer(scan):
         if m.start() and scan[m.start() - 1].isdigit():
             continue
@@ -101,19 +99,15 @@ def boundaries(scan: str) -> tuple[list[int], dict[int, list[int]], dict[int, li
         digits = re.search(r"\d", m.group())
         if digits and digits.start():  # a 计算符号 column: ≥ | 735
             cuts.add(m.start() + digits.start())
-        for size in range(1, 6):
-            piece = scan[m.end() : m.end() + size]
-            if len(piece) == size and unit_word(piece):
-                cuts.add(m.end() + size)
-                per = re.match(r"/([^\d\s/]{1,4})", scan[m.end() + size : m.end() + size + 5])
-                if per and unit_word(per.group(1)):  # 元/亩
-                    cuts.add(m.end() + size + per.end())
-                suffix = _SUFFIX_RE.match(scan, m.end() + size)
-                if suffix:
-                    cuts.add(suffix.end())
-        suffix = _SUFFIX_RE.match(scan, m.end())
+        unit = _unit_at(scan, m.end())
+        end = m.end() + len(unit)
+        if unit:
+            cuts.add(end)
+            whole.update(range(m.end() + 1, end))
+        suffix = _SUFFIX_RE.match(scan, end)
         if suffix:
             cuts.add(suffix.end())
+        after.update((end, suffix.end() if suffix else end))
     for size in range(1, 25):  # a text printed twice in a row: target then actual value
         for p in range(0, n - 2 * size + 1):
             same = scan[p] == scan[p + size]
@@ -128,9 +122,22 @@ def boundaries(scan: str) -> tuple[list[int], dict[int, list[int]], dict[int, li
         while start != -1:
             cuts.add(start)
             start = scan.find(lead, start + 1)
+    row_starts = (
+        {0}
+        | {e for ends in numbers.values() for e in ends}
+        | {i + 1 for i, char in enumerate(scan) if char == "\n"}
+    )
+    row_starts |= after
+    for m in _LABEL_RE.finditer(scan):
+        end = m.start() + len(m.group(1))
+        full = re.search(r"[指目]标", m.group(1))
+        if full or m.start() in row_starts or any(m.start() in e for e in labels.values()):
+            cuts.update((m.start(), end))  # 时效 / 成本 alone only where a row may start
+            labels.setdefault(m.start(), []).append(end)
     _own_labels(scan, labels, numbers, cuts)
     for m in _SLOT_RE.finditer(scan):  # 指标1: numbers a name, it is no value
         cuts -= set(range(m.start() + 1, m.end()))
+    cuts -= whole
     # never inside a decimal number (2|.8)
     cuts -= {
         c for c in cuts if "." in scan[c - 1 : c + 1] and _DECIMAL_RE.search(scan, c - 2, c + 2)
@@ -147,6 +154,15 @@ def _repeated(scan: str, p: int, size: int) -> bool:
     only at a cost, see :func:`cut`); a template's ``**`` is no value."""
     twice = scan[p : p + 2 * size]
     return "\n" not in twice and "*" not in twice
+
+
+def _unit_at(scan: str, pos: int) -> str:
+    """The unit printed right after a number at ``pos`` (longest known: 平方米, 元/亩, %)."""
+    if scan[pos : pos + 1] in ("%", "‰"):
+        return scan[pos]
+    if scan.startswith(("百分比", "百分率"), pos):
+        return scan[pos : pos + 3]
+    return leading_unit(scan[pos : pos + 10]) or ""
 
 
 def _own_labels(
@@ -183,6 +199,10 @@ def name_fit(text: str) -> float:
     score = 1.0
     if text[0] in _PUNCT + ")）" or text[-1] in ",，、;；(（" or len(text) == 1:
         score -= 2.0
+    if re.match(rf"(?:{_CMP})", text):
+        score -= 2.0  # ≥95% is a value; a name does not open with a comparator
+    elif text[0] in "(（":
+        score -= 1.0
     label = _LABEL_RE.match(text)
     if label and re.search(r"[指目]标", label.group(1)):  # a full label opens no name
         score -= 3.0
@@ -219,10 +239,8 @@ def clean_value(text: str) -> bool:
 
 
 def unit_word(text: str) -> bool:
-    """A unit of measure: a known one (万元, 人次, 元/亩), %, or one measure character (起)."""
-    if text in ("%", "‰") or leading_unit(text) == text:
-        return True
-    return len(text) == 1 and "\u4e00" <= text <= "\u9fff"
+    """A unit of measure: a known one (万元, 人次, 元/亩, 起) or %."""
+    return text in ("%", "‰") or leading_unit(text) == text
 
 
 @lru_cache(maxsize=65536)
@@ -287,6 +305,8 @@ def _fit(base: str | None, role: str | None, text: str, twice: bool, last: bool)
         weight = 1.0 if base == "actual" else 1.3
         if "*" in text and not target.placeholder:
             return -1.0  # a template's hint (≥**%) belongs to the name before it
+        if re.search(rf"(?:{_CMP})\s*$", text):
+            return -3.0  # a comparator cut off its number (合格率≥ | 100)
         if target.number is not None and not clean_value(text) and not twice:
             compound = text[len(text.rstrip()) :] == "" and re.search(r"\d[^\d]*[,，;；、]", text)
             if not (last and compound):
@@ -312,6 +332,8 @@ def _fit(base: str | None, role: str | None, text: str, twice: bool, last: bool)
         number = parse_target(text).number
         if number is not None and number > 100:
             return -1.0  # points are out of 100
+        if twice and base == "score" and number is not None:
+            return fit(role, text) + 1.0  # full marks: the score repeats the weight
     return fit(role, text)
 
 
@@ -330,11 +352,11 @@ def cut(
     """Rows of cells (as wide as ``roles``) of the glued ``lines`` after a header."""
     if not lines:
         return [], []
-    from jixiao.extract.glued import fold
+    from jixiao.extract.glued import fold_map
 
     body = "\n".join(lines)
-    scan = fold(body)
-    n, w = len(body), len(roles)
+    scan, index = fold_map(body)
+    n, w = len(scan), len(roles)
     by_line = len(lines) > 1
     cuts, labels, numbers = boundaries(scan)
     prefix = [0.0]
@@ -372,21 +394,21 @@ def cut(
     for k, p in enumerate(cuts):
         cells = [s for s in at_end[p] if s[0] == "C"]
         for state in cells:  # a row ends here (at a newline when each line is a row)
-            if p < n and body[p] == "\n":
+            if p < n and scan[p] == "\n":
                 offer(("R", p + 1, -1, p + 1), best[state] - tail(state), state)
             elif not by_line:
                 offer(("R", p, -1, p), best[state] - tail(state) - _ROW_BREAK, state)
         row = ("R", p, -1, p)
         if p == n:
             break
-        if body[p] == "\n":
+        if scan[p] == "\n":
             if row in best:
                 offer(("R", p + 1, -1, p + 1), best[row], row)
             continue
         nxt = cuts[k + 1]
-        if row in best and "\n" not in body[p:nxt]:  # characters left out between rows
+        if row in best and "\n" not in scan[p:nxt]:  # characters left out between rows
             offer(("R", nxt, -1, nxt), best[row] - _SKIP - 0.1 * (nxt - p), row)
-        line_end = body.find("\n", p)
+        line_end = scan.find("\n", p)
         line_end = n if line_end == -1 else line_end
         for j in range(w):
             entry, prev = best.get(row, _NEG) - between(0, j), row
@@ -396,7 +418,7 @@ def cut(
             if entry == _NEG:
                 continue
             for end in _ends(scan, p, roles[j], cuts, k, labels, numbers, line_end):
-                text = body[p:end]
+                text = scan[p:end]
                 twice = _twice(scan, p, end)
                 score = entry + cell_fit(roles[j], text.strip(), twice, end == line_end)
                 if split_number[p]:
@@ -418,7 +440,7 @@ def cut(
         state = back[state]
     path.reverse()
     line_of = [0] * (n + 1)
-    for i, char in enumerate(body):
+    for i, char in enumerate(scan):
         line_of[i + 1] = line_of[i] + (char == "\n")
     rows: list[list[str]] = []
     row_ats: list[str] = []
@@ -428,7 +450,7 @@ def cut(
             rows.append([""] * w)
             row_ats.append(ats[min(line_of[start], len(ats) - 1)])
             row_line = line_of[start]
-        rows[-1][j] = body[start:end].strip()
+        rows[-1][j] = body[index[start] : index[end]].strip()
         last = j
     return rows, row_ats
 
