@@ -28,6 +28,7 @@ ORDINAL_RE = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})[、.．
 PLACEHOLDER_NAME_RE = re.compile(r"^(?:[.…。·\-—_/]*|指标\s*\d*\s*[:：]?|\d+)$")
 DIRECTION_WORDS = ("正向", "反向", "越大越好", "越小越好", "中性")
 _NOTE_RE = re.compile(r"[（(][^（()）]*[)）]")
+_WEIGHT_NOTE_RE = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*(?:分|%|％)\s*[)）]\s*$")
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 _MULTI = frozenset({"name", "explanation", "goal", "reason"})
 
@@ -54,8 +55,10 @@ def fit(role: str | None, text: str) -> float:
             return 2.0
         if len(bare) <= 12 and ("指标" in bare or "目标" in bare) and not re.search(r"\d", bare):
             return 1.5
-        if not _CJK_RE.search(bare) or re.search(r"\d", bare):
+        if not _CJK_RE.search(bare) or re.search(r"\d", bare) or ORDINAL_RE.match(text):
             return -2.0
+        if _WEIGHT_NOTE_RE.search(text):
+            return 1.0  # a category carries its weight: 输导服务业发展…(25%)
         return 0.0 if len(bare) <= 4 else (-2.0 if len(bare) <= 8 else -4.0)
     if label:
         return -3.0
@@ -90,6 +93,8 @@ def fit(role: str | None, text: str) -> float:
             return 2.0 * weight
         return (0.5 if len(text) <= 12 else 0.0) * weight
     if base == "name":
+        if ORDINAL_RE.match(text):
+            return -1.0  # an index, not a name
         target = parse_target(text)
         if text in COMPARATOR_CELLS or (len(text) <= 5 and text.startswith(DIRECTION_WORDS)):
             return -3.0
@@ -145,7 +150,9 @@ def align(cells: Sequence[str], roles: Sequence[str | None]) -> list[str]:
             if here == neg:
                 continue
             if i < n:  # a side label printed in a row of its own column group (绩效指标)
+                # an index column the header does not name (一, 二, 1) is cheap to leave out
                 drop = 0.0 if cell_role(cells[i]) == "section" else 4.0
+                drop = 0.5 if ORDINAL_RE.match(cells[i].strip()) else drop
                 if here - drop > best[i + 1][j]:
                     best[i + 1][j] = here - drop
                     back[(i + 1, j)] = (i, j)

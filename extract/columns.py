@@ -113,9 +113,21 @@ def _row_roles(cells: Sequence[str | None]) -> list[str | None] | None:
             return None
         roles.append(role)
         named += role is not None
-    if named < 2 or named < 0.6 * len(printed):
+    if named < 2 or (named < 0.6 * len(printed) and not named_first(printed)):
         return None
     return roles
+
+
+def named_first(printed: Sequence[str]) -> bool:
+    """A header opening with its level and name columns, followed by columns the lexicon
+    does not name (one target column per village or project: 西坪镇尧山村 | 桃舟乡吾培村)."""
+    lead = []
+    for cell in printed:
+        role = cell_role(cell)
+        if role is None:
+            break
+        lead.append(role)
+    return len(lead) >= 4 and "name" in lead and bool({"l1", "l2"} & set(lead))
 
 
 def is_framework_label(cell: str) -> bool:

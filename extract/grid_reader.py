@@ -259,7 +259,7 @@ def read_table(
             continue
         row = _label_as_name(align([c.strip() for c in cells], roles), roles)
         row = frame.level(row, roles, placed or len(cells) != len(roles), carried.get("l1"))
-        printed = {r for j, r in enumerate(roles) if r in CARRIED and row[j].strip()}
+        printed = {r for j, r in enumerate(roles) if r in CARRIED and _pick(row, roles, r)}
         for role in ("project", "unit_name", "budget", "goal", "l1", "l2"):
             if role in printed:
                 carried[role] = _pick(row, roles, role)

@@ -28,6 +28,7 @@ from jixiao.extract.columns import (
     complete,
     is_framework_label,
     label_text,
+    named_first,
     unglossed,
     valid,
 )
@@ -82,10 +83,15 @@ def stack(upper: Sequence[str], lower: Sequence[str]) -> list[str | None] | None
     roles: list[str | None] = []
     li = 0
     lower_roles = [cell_role(c) for c in lower]
+    named = [c for c in upper if cell_role(c)]
     for cell in upper:
         role = cell_role(cell)
         span = _SPANS.get(role or "")
-        if span and li < len(lower) and lower_roles[li] in span:
+        if role and cell == named[-1] and li < len(lower) and lower_roles[li] == role:
+            # the last upper cell over the rest (衡量指标 over 衡量指标 | 评估方式 | 目标值)
+            roles.extend(lower_roles[li:])
+            li = len(lower)
+        elif span and li < len(lower) and lower_roles[li] in span:
             while li < len(lower) and lower_roles[li] in span:
                 inner = lower_roles[li]
                 grouped = role in ("period", "annual") and inner in ("comparator", "target", "unit")
@@ -111,7 +117,7 @@ def _header_roles(cells: Sequence[str], above: Sequence[str] = ()) -> list[str |
             return stacked
     roles = combine([list(cells)], len(cells))
     named = sum(1 for c in printed if cell_role(c) is not None)
-    if named < 0.6 * len(printed) or not valid(roles):
+    if (named < 0.6 * len(printed) and not named_first(printed)) or not valid(roles):
         return None
     return roles
 
@@ -225,9 +231,17 @@ def _read_rows(
     rows: list[list[str]] = []
     ats: list[str] = []
     start = k
+    open_row = False  # a | a | b row whose last cell goes on on the next line
     while k < len(lines):
         number, line = lines[k]
         sep, cells = split_line(line)
+        if rows and open_row and not line.strip().startswith("|"):
+            rows[-1][-1] += "\n" + (cells[0] if cells else "")  # a cell over several lines
+            rows[-1].extend(cells[1:])
+            open_row = not line.strip().endswith("|")
+            k += 1
+            continue
+        open_row = line.strip().startswith("|") and not line.strip().endswith("|")
         if sep != "none" and _header_roles(cells) is not None:
             if combine([cells], len(cells)) != roles and _header_roles(cells) != roles:
                 break
