@@ -35,12 +35,12 @@ _DATA_RE = re.compile(r"\d|[≥≤<>=＞＜＝≧≦]")
 Rule = tuple[str, str, str]
 
 
-_PINYIN_RE = re.compile(r"[(（][a-zA-Z\u00c0-\u01dc\u0300-\u036f]{1,8}[)）]")
+PINYIN_RE = re.compile(r"[(（][a-zA-Z\u00c0-\u01dc\u0300-\u036f]{1,8}[)）]")
 
 
 def unglossed(text: str) -> str:
     """Text without pinyin glosses that mirror sites print after characters (``產(chǎn)``)."""
-    return _PINYIN_RE.sub("", text) if "(" in text or "（" in text else text
+    return PINYIN_RE.sub("", text) if "(" in text or "（" in text else text
 
 
 def header_key(cell: str) -> str:

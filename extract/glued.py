@@ -15,13 +15,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from jixiao.extract.columns import _PINYIN_RE, cell_role, complete, header_words, scan_key, valid
+from jixiao.extract import lexicon
+from jixiao.extract.columns import PINYIN_RE, cell_role, complete, header_words, scan_key, valid
 from jixiao.extract.grid_reader import Reading, read_table
 from jixiao.extract.normalize import canonical
 
 # A bracketed note printed after a header cell: (A), (万元), (80分), (B/A).
 _NOTE_RE = re.compile(r"\s*[(（][^()（）]{0,16}[)）]")
-_SPACE_RE = re.compile(r"[ \u3000\t]+")
 _BAD_START = "及和与或的、,，;；:：)）"
 
 
@@ -49,7 +49,7 @@ def fold_map(text: str) -> tuple[str, list[int]]:
     if "(" not in text and "（" not in text:
         return folded, list(range(len(text) + 1))
     keep = [True] * len(text)
-    for m in _PINYIN_RE.finditer(text):
+    for m in PINYIN_RE.finditer(text):
         if m.start() and "\u4e00" <= text[m.start() - 1] <= "\u9fff":
             keep[m.start() : m.end()] = [False] * (m.end() - m.start())
     index = [i for i in range(len(text)) if keep[i]] + [len(text)]
@@ -178,9 +178,37 @@ def read_glued(text: str) -> Reading:
             k += 1
         rows, row_ats = cut(body, ats, roles)
         read_table(rows, roles, row_ats, reading, placed=True)
+    if not reading.indicators:
+        _headerless(lines, reading)
     return reading
 
 
-def squeeze(text: str) -> str:
-    """A glued line without the line-wrap spaces a page prints inside cells."""
-    return _SPACE_RE.sub("", text)
+_HEADERLESS = ["l1", "l2", "name", "target"]
+
+
+def _headerless(lines: list[tuple[int, str]], reading: Reading) -> None:
+    """A glued table printed without its header, from the first line that opens with a
+    level-1 label glued to a level-2 label (产出指标数量指标会议次数≥20场): read as
+    一级指标 | 二级指标 | 三级指标 | 指标值."""
+    from jixiao.extract.glued_cells import LABEL_RE, cut
+    from jixiao.extract.text_grids import ends_table
+
+    for k, (_, line) in enumerate(lines):
+        if "\t" in line or "|" in line:
+            continue
+        scan = fold_map(line)[0]
+        first = LABEL_RE.match(scan)
+        if not first or lexicon.lookup(first.group(1), 1) is None:
+            continue
+        second = LABEL_RE.match(scan, len(first.group(1)))
+        if not second or not second.group(1) or len(first.group(1) + second.group(1)) >= len(scan):
+            continue
+        body, ats = [], []
+        for number, text in lines[k:]:
+            if ends_table([text]) or "\t" in text or "|" in text:
+                break
+            body.append(text)
+            ats.append(f"line {number}")
+        rows, row_ats = cut(body, ats, _HEADERLESS)
+        read_table(rows, _HEADERLESS, row_ats, reading, placed=True)
+        return

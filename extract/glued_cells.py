@@ -38,11 +38,11 @@ _LABEL_ALT = "|".join(
         {s.replace("目标", "指标") for s in lexicon.all_spellings()}, key=lambda w: (-len(w), w)
     )
 )
-_LABEL_RE = re.compile(
+LABEL_RE = re.compile(
     rf"(?=((?:\d{{1,2}}[-.、])?(?:{_LABEL_ALT})(?:[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）])?))"
 )
 _SLOT_RE = re.compile(r"指标\s*\d{1,2}(?![\d.])\s*[:：]?")
-_OWN_LABEL_RE = re.compile(r"[\u4e00-\u9fff]{2,8}?[指目]标(?![值名解说])")
+_OWNLABEL_RE = re.compile(r"[\u4e00-\u9fff]{2,8}?[指目]标(?![值名解说])")
 _SECTION_RE = re.compile(r"(?:年度)?绩效[指目]标(?![值名解说类])")
 _CMP = r"≥|≤|>=|<=|[<>=]|不低于|不少于|不超过|不高于|不大于|大于|小于|低于|高于|至少"
 _VALUE_RE = re.compile(rf"(?:{_CMP})?\s*\d+(?:\.\d+)?")
@@ -51,7 +51,8 @@ _NAME_ENDS = frozenset("率数量度性况例额值间次")
 _LEADS = (
     "稳步", "显著", "明显", "持续", "有效", "良好", "优秀", "合格", "达到", "符合", "满足", "不得",
     "无", "按时", "按期", "及时", "达成", "完成", "全部", "全面", "提高", "提升", "改善", "降低",
-    "减少", "增加", "逐步", "正常", "优良", "专款专用", "是", "否", "高", "好",
+    "减少", "增加", "逐步", "正常", "优良", "专款专用", "是", "否", "高", "好", "位于", "不发生",
+    "未发生", "得到", "较好", "均",
 )  # fmt: skip
 _PUNCT = ",，;；。、"
 _TEXT_ROLES = frozenset({"name", "explanation", "reason", "goal", "project", "unit_name", None})
@@ -128,7 +129,7 @@ def boundaries(scan: str) -> tuple[list[int], dict[int, list[int]], dict[int, li
         | {i + 1 for i, char in enumerate(scan) if char == "\n"}
     )
     row_starts |= after
-    for m in _LABEL_RE.finditer(scan):
+    for m in LABEL_RE.finditer(scan):
         end = m.start() + len(m.group(1))
         full = re.search(r"[指目]标", m.group(1))
         if full or m.start() in row_starts or any(m.start() in e for e in labels.values()):
@@ -179,7 +180,7 @@ def _own_labels(
     starts |= {e for ends in numbers.values() for e in ends}
     found = {}
     for start in sorted(starts):
-        m = _OWN_LABEL_RE.match(scan, start)
+        m = _OWNLABEL_RE.match(scan, start)
         if m and lexicon.lookup(m.group()) is None:
             found[start] = m.end()
     confirmed = {s for s, e in found.items() if e in labels or e in found}
@@ -203,7 +204,7 @@ def name_fit(text: str) -> float:
         score -= 2.0  # ≥95% is a value; a name does not open with a comparator
     elif text[0] in "(（":
         score -= 1.0
-    label = _LABEL_RE.match(text)
+    label = LABEL_RE.match(text)
     if label and re.search(r"[指目]标", label.group(1)):  # a full label opens no name
         score -= 3.0
     elif label and label.group(1):
@@ -225,6 +226,8 @@ def name_fit(text: str) -> float:
         score -= 0.5
     elif text[-1] in _NAME_ENDS:
         score += 0.5
+    elif text.endswith(("位于", "达到", "符合", "满足", "实现")):
+        score -= 0.5  # the verb opens the value: 评估结果 | 位于优秀档次
     return score
 
 

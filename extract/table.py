@@ -332,7 +332,7 @@ def _find_header(
     return None
 
 
-def _parse(text: str) -> ParseResult | None:
+def _parse(text: str, flattened: bool = True) -> ParseResult | None:
     if not isinstance(text, str) or not text.strip():
         return None
     lines = _lines(text)
@@ -346,7 +346,7 @@ def _parse(text: str) -> ParseResult | None:
 
         guessed = guess_layout([canon for _, _, canon in lines])
         if guessed is None:
-            return parse_flattened(text)
+            return parse_flattened(text) if flattened else None
         sep, roles = guessed
         body = lines
         issues.append(make_issue("T001", " ".join(lines[0][2].split())[:40]))
@@ -364,12 +364,14 @@ def _row_of(found: Issue) -> int:
     return int(number) if ok else 0
 
 
-def parse_table(text: str) -> ParseResult | None:
+def parse_table(text: str, flattened: bool = True) -> ParseResult | None:
     """Parse an indicator table (separated or flattened); None when ``text`` is no table.
 
-    Never raises: an unexpected failure is reported as issue ``T099``.
+    ``flattened=False`` reads separated tables only (glued text has its own reader,
+    :mod:`extract.glued`). Never raises: an unexpected failure is reported as issue
+    ``T099``.
     """
     try:
-        return _parse(text)
+        return _parse(text, flattened)
     except Exception as exc:  # the contract is "never raise"; T099 makes the bug visible
         return ParseResult((), (make_issue("T099", type(exc).__name__),))

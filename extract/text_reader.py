@@ -30,7 +30,7 @@ def read_indicator_text(text: str) -> Reading:
         return prose
     from jixiao.extract.table import parse_table
 
-    table = parse_table(text)
+    table = parse_table(text, flattened=False)
     if table is None or not _labelled(table.indicators):
         return Reading()
     return Reading(list(table.indicators), list(table.issues), [{} for _ in table.indicators])
