@@ -180,10 +180,15 @@ def combine(header: Sequence[Sequence[str | None]], width: int) -> list[str | No
 
 
 def complete(roles: list[str | None], cells: Sequence[str | None] = ()) -> list[str | None]:
-    """Fill in what a header implies but does not name: with no name column, the last
-    side label before the values (``绩效指标 | 指标 | 指标值``) is the name; with no value
-    column, the first unnamed printed column after the name (one per place) is the target."""
+    """Fill in what a header implies but does not name: an unnamed column right before
+    二级指标 is 一级指标; with no name column, the last side label before the values
+    (``绩效指标 | 指标 | 指标值``) is the name; with no value column, the first unnamed
+    printed column after the name (one per place) is the target."""
     roles = list(roles)
+    if "l2" in roles and "l1" not in roles:  # an unreadable cell before 二级指标 is 一级指标
+        j = roles.index("l2")
+        if j > 0 and roles[j - 1] is None and (j - 1 >= len(cells) or cells[j - 1]):
+            roles[j - 1] = "l1"
     values = [j for j, r in enumerate(roles) if r and r.split(".")[-1] in VALUE_ROLES]
     if "name" not in roles:
         first_value = values[0] if values else len(roles)

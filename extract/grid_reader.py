@@ -209,14 +209,21 @@ class _Frame:
     out), it is placed in the level-1 column by fit; it belongs at level 2 when it is no
     framework level-1 label (计划管理指标 under 过程管理指标), or when the table prints
     framework level-1 labels at level 2 (实施效果指标 › 产出指标 / 效益指标), or when an
-    older frame puts it under the current level-1 label (成本指标 under 产出指标).
+    older frame puts it under the current level-1 label (成本指标 under 产出指标) —
+    unless it stands alone on its row and the next row opens with another label: then
+    it heads that label's block (过程管理指标, then 计划管理指标 …).
     """
 
     def __init__(self) -> None:
         self.shifted = False
 
     def level(
-        self, row: list[str], roles: Sequence[str | None], inferred: bool, under: str | None
+        self,
+        row: list[str],
+        roles: Sequence[str | None],
+        inferred: bool,
+        under: str | None,
+        parent: bool = False,
     ) -> list[str]:
         if "l1" not in roles or "l2" not in roles:
             return row
@@ -226,7 +233,11 @@ class _Frame:
             if lexicon.lookup(two, 1) is not None and lexicon.lookup(one) is None:
                 self.shifted = True
             return row
-        if not one or two or not inferred or not under:
+        if parent and two and not one and inferred:
+            row = list(row)
+            row[j1], row[j2] = row[j2], ""
+            return row
+        if not one or two or not inferred or not under or parent:
             return row
         parent = lexicon.lookup(unglossed(label_text(under)), 1)
         older = lexicon.lookup(one, 2)
@@ -238,6 +249,32 @@ class _Frame:
             row = list(row)
             row[j1], row[j2] = "", row[j1]
         return row
+
+
+def _label_like(cell: str) -> bool:
+    text = unglossed(label_text(cell))
+    return is_framework_label(cell) or (len(text) <= 12 and text.endswith(("指标", "目标")))
+
+
+def _labels_only(cells: Sequence[str]) -> int:
+    """How many labels a row prints when it prints nothing else (0 otherwise)."""
+    printed = [c for c in cells if c.strip()]
+    return len(printed) if printed and all(_label_like(c) for c in printed) else 0
+
+
+def _label_row(labels: list[str], roles: Sequence[str | None]) -> list[str]:
+    """A row of labels only (a block with no indicator of its own) in the label columns."""
+    row = [""] * len(roles)
+    if len(labels) >= 2:
+        row[roles.index("l1")], row[roles.index("l2")] = labels[0], labels[1]
+    else:
+        row[roles.index("l1")] = labels[0]
+    return row
+
+
+def _opens_with_label(rows: Sequence[Sequence[str]]) -> bool:
+    first = next((c for r in rows for c in r if c.strip()), "")
+    return bool(first) and _label_like(first) and lexicon.lookup(label_text(first), 2) is None
 
 
 def read_table(
@@ -254,11 +291,17 @@ def read_table(
     """
     carried: dict[str, str] = {}
     frame = _Frame()
-    for cells, at in zip(rows, ats, strict=True):
+    for k, (cells, at) in enumerate(zip(rows, ats, strict=True)):
         if not any(c.strip() for c in cells) or is_footer(cells):
             continue
-        row = _label_as_name(align([c.strip() for c in cells], roles), roles)
-        row = frame.level(row, roles, placed or len(cells) != len(roles), carried.get("l1"))
+        labels = _labels_only(cells)
+        if labels and len(cells) != len(roles) and "l1" in roles and "l2" in roles:
+            row = _label_row([c.strip() for c in cells if c.strip()], roles)
+        else:
+            row = _label_as_name(align([c.strip() for c in cells], roles), roles)
+        parent = labels == 1 and _opens_with_label(rows[k + 1 : k + 2])
+        inferred = placed or len(cells) != len(roles)
+        row = frame.level(row, roles, inferred, carried.get("l1"), parent)
         printed = {r for j, r in enumerate(roles) if r in CARRIED and _pick(row, roles, r)}
         for role in ("project", "unit_name", "budget", "goal", "l1", "l2"):
             if role in printed:

@@ -218,6 +218,28 @@ def read_text(text: str) -> Reading:
     return reading
 
 
+_SELF_EVAL = ["l1", "l2", "name", "annual", "actual", "weight", "score"]
+_PLAIN = ["l1", "l2", "name", "target"]
+
+
+def read_headerless(text: str) -> Reading:
+    """One cell per line and no header at all (a preview that skipped the page holding
+    it): from the first line that is a framework label, read with the columns of the form
+    its title names (自评表: … 年度指标值 | 实际完成值 | 分值 | 得分; otherwise 指标值)."""
+    lines = [(n, ln) for n, ln in enumerate(text.splitlines(), start=1) if ln.strip()]
+    reading = Reading()
+    labels = [
+        k
+        for k, (_, line) in enumerate(lines)
+        if split_line(line)[0] == "none" and is_framework_label(line.strip())
+    ]
+    if len(labels) < 2:
+        return reading
+    title = " ".join(line for _, line in lines[: labels[0]])
+    _read_stream(lines, labels[0], _SELF_EVAL if "自评" in title else _PLAIN, reading)
+    return reading
+
+
 def ends_table(cells: Sequence[str]) -> bool:
     first = next((c for c in cells if c), "")
     return bool(_FORM_RE.search(first.replace(" ", ""))) or (

@@ -14,7 +14,7 @@ from jixiao.extract.glued import read_glued
 from jixiao.extract.grid_reader import Reading
 from jixiao.extract.prose import read_prose
 from jixiao.extract.records import Indicator
-from jixiao.extract.text_grids import read_text
+from jixiao.extract.text_grids import read_headerless, read_text
 
 
 def read_indicator_text(text: str) -> Reading:
@@ -25,6 +25,9 @@ def read_indicator_text(text: str) -> Reading:
     glued = read_glued(text)
     if glued.indicators:
         return glued
+    headerless = read_headerless(text)
+    if headerless.indicators:
+        return headerless
     prose = read_prose(text)
     if prose.indicators:
         return prose
