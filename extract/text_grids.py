@@ -189,6 +189,17 @@ def _line_header(lines: Sequence[tuple[int, str]], k: int) -> tuple[int, list[st
         if len(parts) != 1 or cell_role(parts[0]) is None:
             break
         cells.append(parts[0])
+    head = [cell_role(c) for c in cells]
+    for split in range(
+        2, len(cells) - 1
+    ):  # two header rows: 绩效指标 | 年度指标值 … over 一级指标 …
+        if head[0] != "section" or head[split] not in ("l1", "l2"):
+            continue
+        if any(r in ("l1", "l2", "name", "section") for r in head[1:split]):
+            break
+        stacked = stack(cells[:split], cells[split:])
+        if stacked is not None:
+            return len(cells), stacked
     while len(cells) >= 3:
         roles = combine([list(cells)], len(cells))
         if valid(roles) and roles[-1] not in CARRIED:
