@@ -45,7 +45,9 @@ _SLOT_RE = re.compile(r"指标\s*\d{1,2}(?![\d.])\s*[:：]?")
 _OWNLABEL_RE = re.compile(r"[\u4e00-\u9fff]{2,8}?[指目]标(?![值名解说])")
 _SECTION_RE = re.compile(r"(?:年度)?绩效[指目]标(?![值名解说类])")
 _CMP = r"≥|≤|>=|<=|[<>=]|不低于|不少于|不超过|不高于|不大于|大于|小于|低于|高于|至少"
-_VALUE_RE = re.compile(rf"(?:{_CMP})?\s*\d+(?:\.\d+)?")
+_VALUE_RE = re.compile(rf"(?:{_CMP})?\s*(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?")
+_THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?![\d,])")
+_DIRECTIONS = ("正向", "反向", "越大越好", "越小越好")
 _SUFFIX_RE = re.compile(r"及以上|及以下|及以内|以上|以下|以内|之内|左右")
 _NAME_ENDS = frozenset("率数量度性况例额值间次")
 _LEADS = (
@@ -118,10 +120,12 @@ def boundaries(scan: str) -> tuple[list[int], dict[int, list[int]], dict[int, li
                 and _repeated(scan, p, size)
             ):
                 cuts.update((p, p + size, p + 2 * size))
-    for lead in _LEADS:
+    for lead in (*_LEADS, *_DIRECTIONS):
         start = scan.find(lead)
         while start != -1:
             cuts.add(start)
+            if lead in _DIRECTIONS:
+                cuts.add(start + len(lead))
             start = scan.find(lead, start + 1)
     row_starts = (
         {0}
@@ -139,6 +143,8 @@ def boundaries(scan: str) -> tuple[list[int], dict[int, list[int]], dict[int, li
     for m in _SLOT_RE.finditer(scan):  # 指标1: numbers a name, it is no value
         cuts -= set(range(m.start() + 1, m.end()))
     cuts -= whole
+    for m in _THOUSANDS_RE.finditer(scan):  # 44,561 is one number
+        cuts -= set(range(m.start() + 1, m.end()))
     # never inside a decimal number (2|.8)
     cuts -= {
         c for c in cuts if "." in scan[c - 1 : c + 1] and _DECIMAL_RE.search(scan, c - 2, c + 2)
@@ -226,6 +232,8 @@ def name_fit(text: str) -> float:
         score -= 0.5
     elif text[-1] in _NAME_ENDS:
         score += 0.5
+    elif text.endswith(_DIRECTIONS):
+        score -= 2.0  # 正向 / 反向 is the 指标方向 column
     elif text.endswith(("位于", "达到", "符合", "满足", "实现")):
         score -= 0.5  # the verb opens the value: 评估结果 | 位于优秀档次
     return score
@@ -324,6 +332,8 @@ def _fit(base: str | None, role: str | None, text: str, twice: bool, last: bool)
         if target.qualifier and target.number is not None:
             score -= 0.8  # words before a glued number are more often the name's end
         return score + (1.5 if twice else 0.0)
+    if base in ("direction", "comparator") and text.startswith(_DIRECTIONS):
+        return fit(role, text) if text in _DIRECTIONS else -2.0
     if base == "reason":  # mostly empty; words here are a last resort
         return 0.0 if len(text) > 10 else -1.0
     if base == "explanation":  # often the name again
