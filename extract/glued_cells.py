@@ -48,7 +48,8 @@ _CMP = r"≥|≤|>=|<=|[<>=]|不低于|不少于|不超过|不高于|不大于|�
 _VALUE_RE = re.compile(rf"(?:{_CMP})?\s*(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?")
 _THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?![\d,])")
 _DIRECTIONS = ("正向", "反向", "越大越好", "越小越好")
-_SUFFIX_RE = re.compile(r"及以上|及以下|及以内|以上|以下|以内|之内|左右")
+_SUFFIXES = r"及以上|及以下|及以内|以上|以下|以内|之内|左右|底前|前|底|末"
+_SUFFIX_RE = re.compile(_SUFFIXES)
 _NAME_ENDS = frozenset("率数量度性况例额值间次")
 _LEADS = (
     "稳步", "显著", "明显", "持续", "有效", "良好", "优秀", "合格", "达到", "符合", "满足", "不得",
@@ -63,7 +64,7 @@ _VALUE_ROLES = frozenset({"target", "annual", "period", "actual"})
 _QUALIFIERS = r"每年|全年|年均|每月|每季度|每周|每日|每天|累计|每次|单次|平均|约|达到|实现|完成|±"
 _CLEAN_VALUE_RE = re.compile(
     rf"\s*(?:{_QUALIFIERS})?(?:{_CMP})?\s*\d+(?:\.\d+)?\s*(?P<unit>[^\d\s,，;；、]{{0,6}}?)"
-    r"\s*(?:及以上|及以下|及以内|以上|以下|以内|之内|左右)?\s*"
+    rf"\s*(?:{_SUFFIXES})?\s*"
 )
 _ENDS_WITH_VALUE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:[%‰]|[^\d\s]{1,3})?$")
 _BOUND_INSIDE_RE = re.compile(r"\d\s*[^\d\s,，;；]{0,4}?(?:及以上|及以下|以上|以下|以内)")
@@ -221,6 +222,8 @@ def name_fit(text: str) -> float:
         score -= 2.0  # a label alone (时效) is a label
     if (_VALUE_INSIDE_RE.search(text) and "*" not in text) or _BOUND_INSIDE_RE.search(text):
         score -= 2.0
+    if re.search(rf"(?:{_CMP})\s*$", text):
+        score -= 3.0  # the comparator opens the value after the name
     half = len(text) // 2
     if len(text) % 2 == 0 and text[:half] == text[half:]:
         score -= 2.0  # a name is not printed twice: the copy is the next cell
