@@ -86,9 +86,11 @@ def cell_role(cell: str) -> str | None:
 
 
 def header_words() -> tuple[str, ...]:
-    """Whole header cells in header_key spelling (``exact`` and ``word`` rules), longest
-    first: what a glued header is split into."""
+    """Whole header cells in header_key spelling (``exact`` and ``word`` rules, and the
+    ``contains`` words of three characters or more), longest first: what a glued header
+    is split into."""
     words = {w for _, how, w in rules() if how in ("exact", "word") and len(w) >= 2}
+    words |= {w for _, how, w in rules() if how != "exact" and len(w) >= 3}
     return tuple(sorted(words - {"指标"}, key=lambda w: (-len(w), w)))
 
 

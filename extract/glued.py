@@ -21,7 +21,7 @@ from jixiao.extract.grid_reader import Reading, read_table
 from jixiao.extract.normalize import canonical
 
 # A bracketed note printed after a header cell: (A), (万元), (80分), (B/A).
-_NOTE_RE = re.compile(r"\s*[(（][^()（）]{0,16}[)）]")
+_NOTE_RE = re.compile(r"\s*\d{0,2}\s*[(（][^()（）]{0,80}[)）]")
 _BAD_START = "及和与或的、,，;；:：)）"
 
 
@@ -86,32 +86,65 @@ def split_header(scan: str) -> tuple[int, list[tuple[int, int, str | None]]] | N
 def _chain(
     scan: str, words: list[re.Match[str]], first: int
 ) -> list[tuple[int, int, str | None]] | None:
-    """The header cells of the run of words from ``words[first]`` on."""
+    """The header cells of the run of words from ``words[first]`` on.
+
+    Text between two words: a cell of its own when the lexicon names it; else, when it
+    opens a longer cell with the word after it (未达到 + 指标值 + 原因 is a 原因 column, 103年
+    + 年度目标值 one column), that cell; else the end of the cell before (指标值 + 类型 is
+    a 指标值类型 column: the role is read again on the longer cell).
+    """
     cells: list[tuple[int, int, str | None]] = []
     lead = scan[: words[first].start()]
-    if first == 0 and lead.strip() and len(lead) <= 40:
-        cells.append((0, words[first].start(), cell_role(lead)))
+    if first == 0 and lead.strip():
+        if len(lead) <= 40 or (len(lead) <= 120 and cell_role(lead)):
+            cells.append((0, words[first].start(), cell_role(lead)))
     elif first > 0 and words[first - 1].end() > words[first].start():
         return None
     pos = words[first].start()
-    for m in words[first:]:
+    for k in range(first, len(words)):
+        m = words[k]
         if m.start() < pos:
             continue
         gap = scan[pos : m.start()]
-        if gap:
+        start = m.start()
+        if gap.strip(" *"):
             role = cell_role(gap) if gap[0] not in _BAD_START else None
-            if role is None and len(gap) > 3:
-                break  # the header has ended; a word further on belongs to the body
-            if role is None:
-                start, _, before = cells[-1]
-                cells[-1] = (start, m.start(), before)
-            else:
+            bare = re.sub(r"[(（][^()（）]*[)）]", "", gap)
+            if re.search(r"\d", bare) and not re.fullmatch(r"\d+年?", bare):
+                break  # the header has ended (or not begun: a form's 100 is no header)
+            if role is not None:
                 cells.append((pos, m.start(), role))
+            elif len(gap) > 4:
+                break  # the header has ended; a word further on belongs to the body
+            else:
+                opened = _opened(scan, words, k, pos)
+                if opened is not None:
+                    cells.append((pos, opened, cell_role(scan[pos:opened])))
+                    pos = opened
+                    continue
+                if re.fullmatch(r"\d+年?", gap) or not cells:
+                    start = pos
+                else:
+                    begin = cells[-1][0]
+                    merged = cell_role(scan[begin : m.start()]) or cells[-1][2]
+                    cells[-1] = (begin, m.start(), merged)
         note = _NOTE_RE.match(scan, m.end())
         end = note.end() if note else m.end()
-        cells.append((m.start(), end, cell_role(scan[m.start() : end])))
+        cells.append((start, end, cell_role(scan[start:end])))
         pos = end
     return cells
+
+
+def _opened(scan: str, words: list[re.Match[str]], k: int, pos: int) -> int | None:
+    """End of a cell opened at ``pos`` by unnamed text and running over ``words[k]`` and
+    the unnamed text after it, when that cell names another column than the word."""
+    word = words[k]
+    nxt = next((w.start() for w in words[k + 1 :] if w.start() >= word.end()), len(scan))
+    after = scan[word.end() : nxt]
+    if len(after) > 6:
+        return None
+    role = cell_role(scan[pos:nxt])
+    return nxt if role is not None and role != cell_role(word.group()) else None
 
 
 def _tail_cell(scan: str, pos: int) -> int | None:

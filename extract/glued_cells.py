@@ -42,7 +42,7 @@ LABEL_RE = re.compile(
     rf"(?=((?:\d{{1,2}}[-.、])?(?:{_LABEL_ALT})(?:[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）])?))"
 )
 _SLOT_RE = re.compile(r"指标\s*\d{1,2}(?![\d.])\s*[:：]?")
-_OWNLABEL_RE = re.compile(r"[\u4e00-\u9fff]{2,8}?[指目]标(?![值名解说])")
+_OWN_LABEL_RE = re.compile(r"[\u4e00-\u9fff]{2,8}?[指目]标(?![值名解说])")
 _SECTION_RE = re.compile(r"(?:年度)?绩效[指目]标(?![值名解说类])")
 _CMP = r"≥|≤|>=|<=|[<>=]|不低于|不少于|不超过|不高于|不大于|大于|小于|低于|高于|至少"
 _VALUE_RE = re.compile(rf"(?:{_CMP})?\s*(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?")
@@ -58,6 +58,8 @@ _LEADS = (
     "未发生", "得到", "较好", "均",
 )  # fmt: skip
 _PUNCT = ",，;；。、"
+_NAME_OPENERS = ("项目", "人员", "人均", "人口", "个人", "户均", "家庭", "台账", "场地", "场所", "年度",
+                 "年均", "月度", "次数", "件数", "天数")  # fmt: skip
 _TEXT_ROLES = frozenset({"name", "explanation", "reason", "goal", "project", "unit_name", None})
 _VALUE_ROLES = frozenset({"target", "annual", "period", "actual"})
 # Words a value may open with (每年≥20场); any other text before a number is a name's.
@@ -164,6 +166,13 @@ def _repeated(scan: str, p: int, size: int) -> bool:
     return "\n" not in twice and "*" not in twice
 
 
+def _unit_opens(scan: str, p: int) -> bool:
+    """A unit starts at ``p`` (%, 厘米, 项), not a word opening with a measure character
+    that often opens a name (项目, 人员)."""
+    unit = _unit_at(scan, p)
+    return bool(unit) and not scan.startswith(_NAME_OPENERS, p)
+
+
 def _unit_at(scan: str, pos: int) -> str:
     """The unit printed right after a number at ``pos`` (longest known: 平方米, 元/亩, %)."""
     if scan[pos : pos + 1] in ("%", "‰"):
@@ -185,11 +194,14 @@ def _own_labels(
     starts = {0} | {e for ends in labels.values() for e in ends}
     starts |= {i + 1 for i, char in enumerate(scan) if char == "\n"}
     starts |= {e for ends in numbers.values() for e in ends}
-    found = {}
-    for start in sorted(starts):
-        m = _OWNLABEL_RE.match(scan, start)
-        if m and lexicon.lookup(m.group()) is None:
+    found: dict[int, int] = {}
+    todo = sorted(starts)
+    while todo:  # a label may follow another one: 过程管理指标计划管理指标
+        start = todo.pop()
+        m = _OWN_LABEL_RE.match(scan, start)
+        if m and start not in found and lexicon.lookup(m.group()) is None:
             found[start] = m.end()
+            todo.append(m.end())
     confirmed = {s for s, e in found.items() if e in labels or e in found}
     if not confirmed:
         return
@@ -276,11 +288,13 @@ def cell_fit(role: str | None, text: str, twice: bool, last: bool) -> float:
     return score
 
 
-def _twice(scan: str, start: int, end: int) -> bool:
-    """The text at start:end is printed again right before or after it (and the copy is
-    no part of a decimal number: 22.81 holds no second 2)."""
+def _twice(scan: str, start: int, end: int, before: bool) -> bool:
+    """The text at start:end is printed again right ``before`` it (else right after it),
+    and the copy is no part of a decimal number (22.81 holds no second 2)."""
     size = end - start
     text = scan[start:end]
+    if not before:
+        return scan[end : end + size] == text and not _DECIMAL_RE.match(scan, end + size - 1)
     for unit in range(4):  # the copy before may carry a unit: 735人次 | 735
         left = start - unit - size
         gap = scan[start - unit : start]
@@ -288,7 +302,12 @@ def _twice(scan: str, start: int, end: int) -> bool:
             continue
         if left >= 0 and scan[left : start - unit] == text and scan[left - 1 : left] != ".":
             return True
-    return scan[end : end + size] == text and not _DECIMAL_RE.match(scan, end + size - 1)
+    return False
+
+
+# Which copy counts: an actual value repeats the target before it, a target the actual
+# after it, a score the weight before it, an explanation the name before it.
+_COPY_BEFORE = frozenset({"actual", "score", "explanation"})
 
 
 def _balanced(text: str) -> bool:
@@ -391,10 +410,7 @@ def cut(
         return cost
 
     inside_number = {p: 0 < p < n and scan[p - 1].isdigit() and scan[p].isdigit() for p in cuts}
-    split_number = {
-        p: 0 < p < n and scan[p - 1].isdigit() and (scan[p] in "%‰" or bool(leading_unit(scan[p:])))
-        for p in cuts
-    }
+    split_number = {p: 0 < p < n and scan[p - 1].isdigit() and _unit_opens(scan, p) for p in cuts}
     best: dict[_State, float] = {("R", 0, -1, 0): 0.0}
     back: dict[_State, _State] = {}
     at_end: dict[int, list[_State]] = {p: [] for p in cuts}
@@ -435,7 +451,8 @@ def cut(
                 continue
             for end in _ends(scan, p, roles[j], cuts, k, labels, numbers, line_end):
                 text = scan[p:end]
-                twice = _twice(scan, p, end)
+                base = roles[j].split(".")[-1] if roles[j] else None
+                twice = _twice(scan, p, end, base in _COPY_BEFORE)
                 score = entry + cell_fit(roles[j], text.strip(), twice, end == line_end)
                 if split_number[p]:
                     score -= 2.0  # a cell starting with the unit of the number before it
