@@ -2,11 +2,11 @@
 
 The cut is the most likely sequence of (cell, column), as :func:`extract.text_grids.segment`
 finds for one-cell-per-line text, but over characters: a cell may end only where a cell
-can end (:func:`boundaries`: around a framework label, a number and its unit, a text
-printed twice in a row, a name's last character such as 率 or 数), and each cell is scored
-by how well it fits its column (:func:`extract.cell_fit.fit`, plus :func:`name_fit` for
-names). A cell in a column left of the one before starts a new row; in text of several
-lines, each line is one row.
+can end (:func:`extract.glued_marks.boundaries`: around a framework label, a number and
+its unit, a text printed twice in a row, a name's last character such as 率 or 数), and
+each cell is scored by how well it fits its column (:func:`extract.cell_fit.fit`, plus
+:func:`name_fit` for names). A cell in a column left of the one before starts a new row;
+in text of several lines, each line is one row.
 
 Hints that make a split certain where words alone would not: a target printed twice
 (``100%100%``: target, then actual value), a score or weight being a bare number, and
@@ -22,6 +22,19 @@ from functools import lru_cache
 from jixiao.extract import lexicon
 from jixiao.extract.cell_fit import fit, skip_cost
 from jixiao.extract.columns import cell_role, label_text
+from jixiao.extract.glued_marks import (
+    CMP,
+    DECIMAL_RE,
+    DIRECTIONS,
+    LABEL_RE,
+    LEADS,
+    NAME_ENDS,
+    PUNCT,
+    SUFFIXES,
+    boundaries,
+    unit_opens,
+    unit_word,
+)
 from jixiao.extract.target import parse_target
 from jixiao.extract.units import leading_unit
 
@@ -32,182 +45,18 @@ _State = tuple[
 _ROW_BREAK = 1.5  # a new row in text printed on one line: more cells need more evidence
 _CELL_COST = 0.5  # every cell costs a little: text is not cut finer than the evidence says
 _SKIP = 2.0  # leaving printed characters out of every cell (print damage)
-_LABEL_ALT = "|".join(
-    re.escape(w)
-    for w in sorted(
-        {s.replace("目标", "指标") for s in lexicon.all_spellings()}, key=lambda w: (-len(w), w)
-    )
-)
-LABEL_RE = re.compile(
-    rf"(?=((?:\d{{1,2}}[-.、])?(?:{_LABEL_ALT})(?:[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）])?))"
-)
-_SLOT_RE = re.compile(r"指标\s*\d{1,2}(?![\d.])\s*[:：]?")
-_OWN_LABEL_RE = re.compile(r"[\u4e00-\u9fff]{2,8}?[指目]标(?![值名解说])")
-_SECTION_RE = re.compile(r"(?:年度)?绩效[指目]标(?![值名解说类])")
-_CMP = r"≥|≤|>=|<=|[<>=]|不低于|不少于|不超过|不高于|不大于|大于|小于|低于|高于|至少"
-_VALUE_RE = re.compile(rf"(?:{_CMP})?\s*(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?")
-_THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?![\d,])")
-_DIRECTIONS = ("正向", "反向", "越大越好", "越小越好")
-_SUFFIXES = r"及以上|及以下|及以内|以上|以下|以内|之内|左右|底前|前|底|末"
-_SUFFIX_RE = re.compile(_SUFFIXES)
-_NAME_ENDS = frozenset("率数量度性况例额值间次")
-_LEADS = (
-    "稳步", "显著", "明显", "持续", "有效", "良好", "优秀", "合格", "达到", "符合", "满足", "不得",
-    "无", "按时", "按期", "及时", "达成", "完成", "全部", "全面", "提高", "提升", "改善", "降低",
-    "减少", "增加", "逐步", "正常", "优良", "专款专用", "是", "否", "高", "好", "位于", "不发生",
-    "未发生", "得到", "较好", "均",
-)  # fmt: skip
-_PUNCT = ",，;；。、"
-_NAME_OPENERS = ("项目", "人员", "人均", "人口", "个人", "户均", "家庭", "台账", "场地", "场所", "年度",
-                 "年均", "月度", "次数", "件数", "天数")  # fmt: skip
 _TEXT_ROLES = frozenset({"name", "explanation", "reason", "goal", "project", "unit_name", None})
 _VALUE_ROLES = frozenset({"target", "annual", "period", "actual"})
 # Words a value may open with (每年≥20场); any other text before a number is a name's.
 _QUALIFIERS = r"每年|全年|年均|每月|每季度|每周|每日|每天|累计|每次|单次|平均|约|达到|实现|完成|±"
 _CLEAN_VALUE_RE = re.compile(
-    rf"\s*(?:{_QUALIFIERS})?(?:{_CMP})?\s*\d+(?:\.\d+)?\s*(?P<unit>[^\d\s,，;；、]{{0,6}}?)"
-    rf"\s*(?:{_SUFFIXES})?\s*"
+    rf"\s*(?:{_QUALIFIERS})?(?:{CMP})?\s*\d+(?:\.\d+)?\s*(?P<unit>[^\d\s,，;；、]{{0,6}}?)"
+    rf"\s*(?:{SUFFIXES})?\s*"
 )
 _ENDS_WITH_VALUE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:[%‰]|[^\d\s]{1,3})?$")
 _BOUND_INSIDE_RE = re.compile(r"\d\s*[^\d\s,，;；]{0,4}?(?:及以上|及以下|以上|以下|以内)")
-_RUN_RE = re.compile(r"\d{2,}")
-_DECIMAL_RE = re.compile(r"\d\.\d")
 _DIGITS_RE = re.compile(r"\d+(?:\.\d+)?")
-_VALUE_INSIDE_RE = re.compile(rf"(?:{_CMP})\s*\d")
-
-
-def boundaries(scan: str) -> tuple[list[int], dict[int, list[int]], dict[int, list[int]]]:
-    """Where cells may start or end, and the label and number cells starting at each place."""
-    n = len(scan)
-    cuts = {0, n}
-    labels: dict[int, list[int]] = {}
-    numbers: dict[int, list[int]] = {}
-    for i, char in enumerate(scan):
-        if char == "\n":
-            cuts.update((i, i + 1))
-        elif char in _PUNCT:
-            cuts.add(i + 1)
-        elif char in _NAME_ENDS and scan[i + 1 : i + 2] not in _NAME_ENDS:
-            cuts.add(i + 1)  # after 率 / 数量 / 人次 …, not inside 数量
-    for m in _SECTION_RE.finditer(scan):
-        cuts.update((m.start(), m.end()))
-        labels.setdefault(m.start(), []).append(m.end())
-    for m in _RUN_RE.finditer(scan):  # numbers glued together (1010: weight and score)
-        if m.end() - m.start() <= 8:
-            cuts.update(range(m.start() + 1, m.end()))
-    whole: set[int] = set()  # inside a unit printed after its number: no cut
-    after: set[int] = set()  # where a value ends
-    for m in _VALUE_RE.finditer(scan):
-        if m.start() and scan[m.start() - 1].isdigit():
-            continue
-        cuts.update((m.start(), m.end()))
-        numbers.setdefault(m.start(), []).append(m.end())
-        digits = re.search(r"\d", m.group())
-        if digits and digits.start():  # a 计算符号 column: ≥ | 735
-            cuts.add(m.start() + digits.start())
-        unit = _unit_at(scan, m.end())
-        end = m.end() + len(unit)
-        if unit:
-            cuts.add(end)
-            whole.update(range(m.end() + 1, end))
-        suffix = _SUFFIX_RE.match(scan, end)
-        if suffix:
-            cuts.add(suffix.end())
-        after.update((end, suffix.end() if suffix else end))
-    for size in range(1, 25):  # a text printed twice in a row: target then actual value
-        for p in range(0, n - 2 * size + 1):
-            same = scan[p] == scan[p + size]
-            if (
-                same
-                and scan[p : p + size] == scan[p + size : p + 2 * size]
-                and _repeated(scan, p, size)
-            ):
-                cuts.update((p, p + size, p + 2 * size))
-    for lead in (*_LEADS, *_DIRECTIONS):
-        start = scan.find(lead)
-        while start != -1:
-            cuts.add(start)
-            if lead in _DIRECTIONS:
-                cuts.add(start + len(lead))
-            start = scan.find(lead, start + 1)
-    row_starts = (
-        {0}
-        | {e for ends in numbers.values() for e in ends}
-        | {i + 1 for i, char in enumerate(scan) if char == "\n"}
-    )
-    row_starts |= after
-    for m in LABEL_RE.finditer(scan):
-        end = m.start() + len(m.group(1))
-        full = re.search(r"[指目]标", m.group(1))
-        if full or m.start() in row_starts or any(m.start() in e for e in labels.values()):
-            cuts.update((m.start(), end))  # 时效 / 成本 alone only where a row may start
-            labels.setdefault(m.start(), []).append(end)
-    _own_labels(scan, labels, numbers, cuts)
-    for m in _SLOT_RE.finditer(scan):  # 指标1: numbers a name, it is no value
-        cuts -= set(range(m.start() + 1, m.end()))
-    cuts -= whole
-    for m in _THOUSANDS_RE.finditer(scan):  # 44,561 is one number
-        cuts -= set(range(m.start() + 1, m.end()))
-    # never inside a decimal number (2|.8)
-    cuts -= {
-        c for c in cuts if "." in scan[c - 1 : c + 1] and _DECIMAL_RE.search(scan, c - 2, c + 2)
-    }
-    cuts |= {0, n} | {i for i, char in enumerate(scan) if char == "\n"}
-    for found in (labels, numbers):
-        for start in list(found):
-            found[start] = [e for e in found[start] if e in cuts]
-    return sorted(cuts), labels, numbers
-
-
-def _repeated(scan: str, p: int, size: int) -> bool:
-    """``scan[p:p+size]`` printed twice may be a value and its copy (cut inside a number
-    only at a cost, see :func:`cut`); a template's ``**`` is no value."""
-    twice = scan[p : p + 2 * size]
-    return "\n" not in twice and "*" not in twice
-
-
-def _unit_opens(scan: str, p: int) -> bool:
-    """A unit starts at ``p`` (%, 厘米, 项), not a word opening with a measure character
-    that often opens a name (项目, 人员)."""
-    unit = _unit_at(scan, p)
-    return bool(unit) and not scan.startswith(_NAME_OPENERS, p)
-
-
-def _unit_at(scan: str, pos: int) -> str:
-    """The unit printed right after a number at ``pos`` (longest known: 平方米, 元/亩, %)."""
-    if scan[pos : pos + 1] in ("%", "‰"):
-        return scan[pos]
-    if scan.startswith(("百分比", "百分率"), pos):
-        return scan[pos : pos + 3]
-    return leading_unit(scan[pos : pos + 10]) or ""
-
-
-def _own_labels(
-    scan: str, labels: dict[int, list[int]], numbers: dict[int, list[int]], cuts: set[int]
-) -> None:
-    """Labels outside the framework (实施效果指标, 计划管理指标) where a row may start.
-
-    One counts where another label follows it at once (实施效果指标产出指标); once a table
-    shows such labels, it may print more of them alone (资金管理指标中央预算内…), while
-    in a table of framework labels 食品安全指标达标率 stays a name.
-    """
-    starts = {0} | {e for ends in labels.values() for e in ends}
-    starts |= {i + 1 for i, char in enumerate(scan) if char == "\n"}
-    starts |= {e for ends in numbers.values() for e in ends}
-    found: dict[int, int] = {}
-    todo = sorted(starts)
-    while todo:  # a label may follow another one: 过程管理指标计划管理指标
-        start = todo.pop()
-        m = _OWN_LABEL_RE.match(scan, start)
-        if m and start not in found and lexicon.lookup(m.group()) is None:
-            found[start] = m.end()
-            todo.append(m.end())
-    confirmed = {s for s, e in found.items() if e in labels or e in found}
-    if not confirmed:
-        return
-    for start, end in found.items():
-        labels.setdefault(start, []).append(end)
-        cuts.update((start, end))
+_VALUE_INSIDE_RE = re.compile(rf"(?:{CMP})\s*\d")
 
 
 @lru_cache(maxsize=65536)
@@ -217,9 +66,9 @@ def name_fit(text: str) -> float:
     if not text or "\n" in text:
         return _NEG
     score = 1.0
-    if text[0] in _PUNCT + ")）" or text[-1] in ",，、;；(（" or len(text) == 1:
+    if text[0] in PUNCT + ")）" or text[-1] in ",，、;；(（" or len(text) == 1:
         score -= 2.0
-    if re.match(rf"(?:{_CMP})", text):
+    if re.match(rf"(?:{CMP})", text):
         score -= 2.0  # ≥95% is a value; a name does not open with a comparator
     elif text[0] in "(（":
         score -= 1.0
@@ -234,7 +83,7 @@ def name_fit(text: str) -> float:
         score -= 2.0  # a label alone (时效) is a label
     if (_VALUE_INSIDE_RE.search(text) and "*" not in text) or _BOUND_INSIDE_RE.search(text):
         score -= 2.0
-    if re.search(rf"(?:{_CMP})\s*$", text):
+    if re.search(rf"(?:{CMP})\s*$", text):
         score -= 3.0  # the comparator opens the value after the name
     half = len(text) // 2
     if len(text) % 2 == 0 and text[:half] == text[half:]:
@@ -245,9 +94,9 @@ def name_fit(text: str) -> float:
         score -= 1.0
     elif _ENDS_WITH_VALUE_RE.search(text):
         score -= 0.5
-    elif text[-1] in _NAME_ENDS:
+    elif text[-1] in NAME_ENDS:
         score += 0.5
-    elif text.endswith(_DIRECTIONS):
+    elif text.endswith(DIRECTIONS):
         score -= 2.0  # 正向 / 反向 is the 指标方向 column
     elif text.endswith(("位于", "达到", "符合", "满足", "实现")):
         score -= 0.5  # the verb opens the value: 评估结果 | 位于优秀档次
@@ -262,11 +111,6 @@ def clean_value(text: str) -> bool:
         return False
     unit = m.group("unit")
     return not unit or unit_word(unit)
-
-
-def unit_word(text: str) -> bool:
-    """A unit of measure: a known one (万元, 人次, 元/亩, 起) or %."""
-    return text in ("%", "‰") or leading_unit(text) == text
 
 
 @lru_cache(maxsize=65536)
@@ -294,7 +138,7 @@ def _twice(scan: str, start: int, end: int, before: bool) -> bool:
     size = end - start
     text = scan[start:end]
     if not before:
-        return scan[end : end + size] == text and not _DECIMAL_RE.match(scan, end + size - 1)
+        return scan[end : end + size] == text and not DECIMAL_RE.match(scan, end + size - 1)
     for unit in range(4):  # the copy before may carry a unit: 735人次 | 735
         left = start - unit - size
         gap = scan[start - unit : start]
@@ -338,7 +182,7 @@ def _fit(base: str | None, role: str | None, text: str, twice: bool, last: bool)
         weight = 1.0 if base == "actual" else 1.3
         if "*" in text and not target.placeholder:
             return -1.0  # a template's hint (≥**%) belongs to the name before it
-        if re.search(rf"(?:{_CMP})\s*$", text):
+        if re.search(rf"(?:{CMP})\s*$", text):
             return -3.0  # a comparator cut off its number (合格率≥ | 100)
         if target.number is not None and not clean_value(text) and not twice:
             compound = text[len(text.rstrip()) :] == "" and re.search(r"\d[^\d]*[,，;；、]", text)
@@ -349,13 +193,13 @@ def _fit(base: str | None, role: str | None, text: str, twice: bool, last: bool)
         if target.number is None and target.comparator is None:
             if len(text) > 12:
                 score = 0.0 if len(text) <= 40 else -1.0
-            elif not text.startswith(_LEADS) and not twice:
+            elif not text.startswith(LEADS) and not twice:
                 score = 0.2 if len(text) > 1 else -1.0
         if target.qualifier and target.number is not None:
             score -= 0.8  # words before a glued number are more often the name's end
         return score + (1.5 if twice else 0.0)
-    if base in ("direction", "comparator") and text.startswith(_DIRECTIONS):
-        return fit(role, text) if text in _DIRECTIONS else -2.0
+    if base in ("direction", "comparator") and text.startswith(DIRECTIONS):
+        return fit(role, text) if text in DIRECTIONS else -2.0
     if base == "reason":  # mostly empty; words here are a last resort
         return 0.0 if len(text) > 10 else -1.0
     if base == "explanation":  # often the name again
@@ -410,7 +254,7 @@ def cut(
         return cost
 
     inside_number = {p: 0 < p < n and scan[p - 1].isdigit() and scan[p].isdigit() for p in cuts}
-    split_number = {p: 0 < p < n and scan[p - 1].isdigit() and _unit_opens(scan, p) for p in cuts}
+    split_number = {p: 0 < p < n and scan[p - 1].isdigit() and unit_opens(scan, p) for p in cuts}
     best: dict[_State, float] = {("R", 0, -1, 0): 0.0}
     back: dict[_State, _State] = {}
     at_end: dict[int, list[_State]] = {p: [] for p in cuts}
