@@ -184,7 +184,7 @@ def _fit(base: str | None, role: str | None, text: str, twice: bool, last: bool)
             return -1.0  # a template's hint (≥**%) belongs to the name before it
         if re.search(rf"(?:{CMP})\s*$", text):
             return -3.0  # a comparator cut off its number (合格率≥ | 100)
-        if target.number is not None and not clean_value(text) and not twice:
+        if target.number is not None and not clean_value(text):
             compound = text[len(text.rstrip()) :] == "" and re.search(r"\d[^\d]*[,，;；、]", text)
             if not (last and compound):
                 return -2.0
