@@ -56,7 +56,9 @@ def fold_map(text: str) -> tuple[str, list[int]]:
     return "".join(folded[i] for i in index[:-1]), index
 
 
-def split_header(scan: str) -> tuple[int, list[tuple[int, int, str | None]]] | None:
+def split_header(
+    scan: str, strict: bool = True
+) -> tuple[int, list[tuple[int, int, str | None]]] | None:
     """Cells of the first glued indicator header in ``scan``: (end, [(start, end, role)]).
 
     A header is a run of whole header cells (the lexicon's ``exact`` and ``word``
@@ -65,7 +67,8 @@ def split_header(scan: str) -> tuple[int, list[tuple[int, int, str | None]]] | N
     it a role, else part of the cell before it (``指标值`` + ``及单位``). At the start of a
     line, text before the first word is a cell too (a vertical label such as
     部门整体支出年度绩效指标, or print damage). A form printed on the same line before
-    the header (项目名称…资金情况…) stays out of it. None when there is no header.
+    the header (项目名称…资金情况…) stays out of it. None when there is no header
+    (``strict``: none naming the indicator's column; else the upper row of two).
     """
     words = [m for m in _word_re().finditer(scan) if m.group()]
     for first in range(len(words)):
@@ -73,7 +76,9 @@ def split_header(scan: str) -> tuple[int, list[tuple[int, int, str | None]]] | N
         if cells is None:
             continue
         roles = [r for _, _, r in cells]
-        if len([r for r in roles if r]) >= 3 and header_roles(cells) is not None:
+        # 绩效目标 | 长期目标 | 年度目标 is no header: it names no indicator column
+        named = {"l1", "l2", "name"} & set(roles) or roles.count("section") > 1 or not strict
+        if named and len([r for r in roles if r]) >= 3 and header_roles(cells) is not None:
             pos = cells[-1][1]
             tail = _tail_cell(scan, pos)
             if tail is not None:
@@ -184,11 +189,18 @@ def read_glued(text: str) -> Reading:
             continue
         scan, index = fold_map(line)
         found = split_header(scan)
+        if found is None and k + 1 < len(lines) and split_header(fold(lines[k + 1][1])):
+            found = split_header(scan, strict=False)  # the upper row of a two-row header
         roles = header_roles(found[1]) if found else None
         if found is None or roles is None:
             k += 1
             continue
         rest = line[index[found[0]] :]
+        again = split_header(fold(rest)) if rest.strip() else None
+        if again is not None and again[1][0][0] > 0:  # another table later on this line
+            cut_at = again[1][0][0]
+            lines.insert(k + 1, (number, rest[cut_at:]))
+            rest = rest[:cut_at]
         below = fold_map(lines[k + 1][1]) if k + 1 < len(lines) else ("", [0])
         lower = split_header(below[0])
         if lower is not None and not rest.strip():  # a two-line header
