@@ -214,7 +214,9 @@ def read_glued(text: str) -> Reading:
         body = [rest] if rest.strip() else []
         ats = [f"line {number}"] * len(body)
         k += 1
-        while k < len(lines) and not ends_table([lines[k][1]]):
+        # a table glued on one line ends with it; one glued row per line goes on below
+        one_line = bool(body)
+        while not one_line and k < len(lines) and not ends_table([lines[k][1]]):
             again = split_header(fold_map(lines[k][1])[0])
             if again is not None and header_roles(again[1]) is not None:
                 break

@@ -251,6 +251,8 @@ def cut(
         cost = between(j + 1, w)
         if roles[j] in ("l2", "section") and lexicon.lookup(label_text(scan[start:end]), 2):
             return min(cost, 0.5)
+        if roles[j] and roles[j].endswith("comparator") and scan[start:end].strip() == "定性":
+            return min(cost, 0.3)  # a worded target may be left blank after 定性
         return cost
 
     inside_number = {p: 0 < p < n and scan[p - 1].isdigit() and scan[p].isdigit() for p in cuts}
@@ -293,7 +295,8 @@ def cut(
                     entry, prev = best[state] - between(state[2] + 1, j), state
             if entry == _NEG:
                 continue
-            for end in _ends(scan, p, roles[j], cuts, k, labels, numbers, line_end):
+            last = line_end if by_line else -1  # a long value may fill the rest of a row
+            for end in _ends(scan, p, roles[j], cuts, k, labels, numbers, line_end, last):
                 text = scan[p:end]
                 base = roles[j].split(".")[-1] if roles[j] else None
                 twice = _twice(scan, p, end, base in _COPY_BEFORE)
@@ -341,6 +344,7 @@ def _ends(
     labels: dict[int, list[int]],
     numbers: dict[int, list[int]],
     line_end: int,
+    fill: int,
 ) -> list[int]:
     base = role.split(".")[-1] if role else None
     if base in ("l1", "l2", "section"):
@@ -355,6 +359,6 @@ def _ends(
         if end > limit:
             break
         out.append(end)
-    if base in _VALUE_ROLES and line_end not in out and line_end - p <= 80:
-        out.append(line_end)  # a long value fills the rest of its line
+    if base in _VALUE_ROLES and fill > 0 and fill not in out and fill - p <= 80:
+        out.append(fill)  # a long value fills the rest of its line
     return out
