@@ -153,8 +153,16 @@ def _opened(scan: str, words: list[re.Match[str]], k: int, pos: int) -> int | No
 
 
 def _tail_cell(scan: str, pos: int) -> int | None:
-    """End of a last header cell that no word covers (未达到指标值原因), if any."""
-    for end in range(min(len(scan), pos + 16), pos + 1, -1):
+    """End of a last header cell that no word covers (未达到指标值原因), if any; it ends
+    before the first framework label (the body's first cell)."""
+    from jixiao.extract.glued_marks import LABEL_RE
+
+    limit = min(len(scan), pos + 16)
+    for m in LABEL_RE.finditer(scan, pos, limit):
+        if re.search(r"[指目]标", m.group(1)):
+            limit = m.start()
+            break
+    for end in range(limit, pos + 1, -1):
         piece = scan[pos:end]
         if piece[0] not in _BAD_START and cell_role(piece) in ("reason", "explanation"):
             return end

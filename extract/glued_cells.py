@@ -68,8 +68,8 @@ def name_fit(text: str) -> float:
     score = 1.0
     if text[0] in PUNCT + ")）" or text[-1] in ",，、;；(（" or len(text) == 1:
         score -= 2.0
-    if re.match(rf"(?:{CMP})", text):
-        score -= 2.0  # ≥95% is a value; a name does not open with a comparator
+    if re.match(rf"(?:{CMP})", text) or re.match(SUFFIXES, text):
+        score -= 2.0  # ≥95% / 以上 end a value; a name does not open with them
     elif text[0] in "(（":
         score -= 1.0
     label = LABEL_RE.match(text)
