@@ -22,13 +22,17 @@ _LABEL_ALT = "|".join(
     )
 )
 LABEL_RE = re.compile(
-    rf"(?=((?:\d{{1,2}}[-.、])?(?:{_LABEL_ALT})(?:[(（]\s*\d+(?:\.\d+)?\s*分?\s*[)）])?))"
+    rf"(?=((?:\d{{1,2}}[-.、])?(?:{_LABEL_ALT})(?:[(（][^()（）\d]{{0,12}}\d*(?:\.\d+)?\s*分?\s*[)）])?))"
 )
 _SLOT_RE = re.compile(r"指标\s*\d{1,2}(?![\d.])\s*[:：]?")
 _OWN_LABEL_RE = re.compile(r"[\u4e00-\u9fff]{2,8}?[指目]标(?![值名解说])")
 _SECTION_RE = re.compile(r"(?:年度)?绩效[指目]标(?![值名解说类])")
 CMP = r"≥|≤|>=|<=|[<>=]|不低于|不少于|不超过|不高于|不大于|大于|小于|低于|高于|至少"
 _VALUE_RE = re.compile(rf"(?:{CMP})?\s*(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?")
+_DATE_RE = re.compile(
+    r"(?:19|20)\d\d(?:年\d{1,2}月(?:\d{1,2}日)?|[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?)"
+    r"(?:\s*[-~至到]\s*(?:(?:19|20)\d\d[年.\-/])?\d{1,2}(?:月(?:\d{1,2}日)?|[.\-/]\d{1,2})?)?"
+)
 _THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?![\d,])")
 DIRECTIONS = ("正向", "反向", "越大越好", "越小越好")
 SUFFIXES = r"及以上|及以下|及以内|以上|以下|以内|之内|左右|底前|前|底|末"
@@ -108,18 +112,24 @@ def boundaries(scan: str) -> tuple[list[int], dict[int, list[int]], dict[int, li
         | {i + 1 for i, char in enumerate(scan) if char == "\n"}
     )
     row_starts |= after
+    label_ends: dict[int, str] = {}
     for m in LABEL_RE.finditer(scan):
         end = m.start() + len(m.group(1))
         full = re.search(r"[指目]标", m.group(1))
-        if full or m.start() in row_starts or any(m.start() in e for e in labels.values()):
+        before = label_ends.get(m.start())
+        own = before is not None and lexicon.label_key(before) == lexicon.label_key(m.group(1))
+        if full or ((m.start() in row_starts or before is not None) and not own):
             cuts.update((m.start(), end))  # 时效 / 成本 alone only where a row may start
-            labels.setdefault(m.start(), []).append(end)
+            labels.setdefault(m.start(), []).append(end)  # (成本指标成本控制率: no 成本)
+            label_ends[end] = m.group(1)
     _own_labels(scan, labels, numbers, cuts)
     for m in _SLOT_RE.finditer(scan):  # 指标1: numbers a name, it is no value
         cuts -= set(range(m.start() + 1, m.end()))
     cuts -= whole
-    for m in _THOUSANDS_RE.finditer(scan):  # 44,561 is one number
-        cuts -= set(range(m.start() + 1, m.end()))
+    for pattern in (_THOUSANDS_RE, _DATE_RE):  # 44,561 and 2023年12月31日 are one value
+        for m in pattern.finditer(scan):
+            cuts -= set(range(m.start() + 1, m.end()))
+            cuts.update((m.start(), m.end()))
     # never inside a decimal number (2|.8)
     cuts -= {
         c for c in cuts if "." in scan[c - 1 : c + 1] and DECIMAL_RE.search(scan, c - 2, c + 2)
@@ -184,4 +194,4 @@ def _own_labels(
 
 def unit_word(text: str) -> bool:
     """A unit of measure: a known one (万元, 人次, 元/亩, 起) or %."""
-    return text in ("%", "‰") or leading_unit(text) == text
+    return text in ("%", "‰", "百分比", "百分率") or leading_unit(text) == text
