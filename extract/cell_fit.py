@@ -100,6 +100,8 @@ def fit(role: str | None, text: str) -> float:
             return -3.0
         if target.number is not None and target.qualifier is None and len(text) <= 10:
             return -1.0
+        if unit_like(text) and len(text) <= 3:
+            return -1.0  # 公里 alone is the unit of a value left blank
         return 1.0
     if base in ("explanation", "reason"):
         return 0.3 if len(text) > 12 else 0.1

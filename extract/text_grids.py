@@ -51,6 +51,22 @@ def _clean(text: str) -> str:
     return text.strip()
 
 
+_NOTE_CELL_RE = re.compile(r"^[(（][^()（）]{1,16}[)）]$")
+
+
+def _rejoin(cells: list[str]) -> list[str]:
+    """Space-separated cells a label printed with a space in it: 社会效益 指标, 质量指标 (必填)."""
+    out: list[str] = []
+    for cell in cells:
+        if out and (cell in ("指标", "目标") or _NOTE_CELL_RE.match(cell)):
+            joined = f"{out[-1]}{cell}" if cell in ("指标", "目标") else f"{out[-1]} {cell}"
+            if is_framework_label(joined) or is_framework_label(out[-1]):
+                out[-1] = joined
+                continue
+        out.append(cell)
+    return out
+
+
 def split_line(line: str) -> tuple[str, list[str]]:
     """(separator, cells) of one printed line: ``tab``, ``pipe``, ``space`` or ``none``."""
     if "\t" in line:
@@ -64,7 +80,7 @@ def split_line(line: str) -> tuple[str, list[str]]:
         return "pipe", cells
     stripped = line.strip()
     if _SPACES_RE.search(stripped):
-        return "space", [_clean(c) for c in _SPACES_RE.split(stripped) if c.strip()]
+        return "space", _rejoin([_clean(c) for c in _SPACES_RE.split(stripped) if c.strip()])
     return "none", [_clean(stripped)]
 
 
