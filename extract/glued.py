@@ -42,13 +42,13 @@ def fold(text: str) -> str:
 
 
 def fold_map(text: str) -> tuple[str, list[int]]:
-    """``text`` folded and without pinyin glosses (``產(chǎn)``), with, for each position of
-    the folded text (and its end), the position in ``text``: cells are cut on the
-    folded text and taken from ``text`` as printed, glosses included."""
+    """``text`` folded, without pinyin glosses (``產(chǎn)``) and spaces, with, for each
+    position of the folded text (and its end), the position in ``text``: cells are cut on
+    the folded text and taken from ``text`` as printed, glosses and spaces included."""
     folded = fold(text)
-    if "(" not in text and "（" not in text:
+    if "(" not in text and "（" not in text and " " not in folded:
         return folded, list(range(len(text) + 1))
-    keep = [True] * len(text)
+    keep = [char != " " for char in folded]  # line-wrap spaces: 社会效益 指标
     for m in PINYIN_RE.finditer(text):
         if m.start() and "\u4e00" <= text[m.start() - 1] <= "\u9fff":
             keep[m.start() : m.end()] = [False] * (m.end() - m.start())
