@@ -42,8 +42,8 @@ def test_every_document_in_every_layout_floor() -> None:
     """The reader on layouts it was not tuned on: every table document rendered as tab,
     space, pipe, one cell per line, glued rows and glued tables."""
     got = cross_layouts()
-    floors = {"tab": 0.95, "space": 0.95, "pipe": 0.98, "line": 0.89, "glued-row": 0.76,
-              "glued-table": 0.61}  # fmt: skip
+    floors = {"tab": 0.96, "space": 0.96, "pipe": 0.98, "line": 0.89, "glued-row": 0.78,
+              "glued-table": 0.66}  # fmt: skip
     for layout, floor in floors.items():
         assert got[layout].rate >= floor, (layout, got[layout].rate)
 
