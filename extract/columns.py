@@ -23,8 +23,8 @@ CARRIED = frozenset({"l1", "l2", "project", "unit_name", "budget", "goal", "sect
 _EXTRA_TRAD = str.maketrans(
     dict(
         zip(
-            "稱値級標權實際週期號計單項評體準績說註預數額",
-            "称值级标权实际周期号计单项评体准绩说注预数额",
+            "稱値級標權實際週期號計單項評體準績說註預數額釋備",
+            "称值级标权实际周期号计单项评体准绩说注预数额释备",
             strict=True,
         )
     )
@@ -35,12 +35,12 @@ _DATA_RE = re.compile(r"\d|[≥≤<>=＞＜＝≧≦]")
 Rule = tuple[str, str, str]
 
 
-_PINYIN_RE = re.compile(r"\([a-zA-Z\u00c0-\u01dc\u0300-\u036f]{1,8}\)")
+PINYIN_RE = re.compile(r"[(（][a-zA-Z\u00c0-\u01dc\u0300-\u036f]{1,8}[)）]")
 
 
 def unglossed(text: str) -> str:
     """Text without pinyin glosses that mirror sites print after characters (``產(chǎn)``)."""
-    return _PINYIN_RE.sub("", text) if "(" in text else text
+    return PINYIN_RE.sub("", text) if "(" in text or "（" in text else text
 
 
 def header_key(cell: str) -> str:
@@ -60,9 +60,9 @@ def rules() -> tuple[Rule, ...]:
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
-        if len(parts) != 3 or parts[1] not in ("exact", "contains", "suffix"):
+        if len(parts) != 3 or parts[1] not in ("exact", "contains", "suffix", "word"):
             raise ValueError(
-                f"extract/data/headers.txt:{number}: expected ROLE<TAB>exact|contains|suffix"
+                f"extract/data/headers.txt:{number}: expected ROLE<TAB>exact|contains|suffix|word"
                 f"<TAB>SPELLING, got {line!r}"
             )
         out.append((parts[0], parts[1], header_key(parts[2])))
@@ -77,12 +77,26 @@ def cell_role(cell: str) -> str | None:
         return None
     for role, how, word in rules():
         if (
-            (how == "exact" and key == word)
+            (how in ("exact", "word") and key == word)
             or (how == "contains" and word in key)
             or (how == "suffix" and key.endswith(word))
         ):
             return role
     return None
+
+
+def header_words() -> tuple[str, ...]:
+    """Whole header cells in header_key spelling (``exact`` and ``word`` rules, and the
+    ``contains`` words of three characters or more), longest first: what a glued header
+    is split into."""
+    words = {w for _, how, w in rules() if how in ("exact", "word") and len(w) >= 2}
+    words |= {w for _, how, w in rules() if how != "exact" and len(w) >= 3}
+    return tuple(sorted(words - {"指标"}, key=lambda w: (-len(w), w)))
+
+
+def scan_key(text: str) -> str:
+    """``text`` in the lexicon's spelling, character for character (same length)."""
+    return to_simplified(text).translate(_EXTRA_TRAD).replace("目标", "指标")
 
 
 def _row_roles(cells: Sequence[str | None]) -> list[str | None] | None:
@@ -101,9 +115,21 @@ def _row_roles(cells: Sequence[str | None]) -> list[str | None] | None:
             return None
         roles.append(role)
         named += role is not None
-    if named < 2 or named < 0.6 * len(printed):
+    if named < 2 or (named < 0.6 * len(printed) and not named_first(printed)):
         return None
     return roles
+
+
+def named_first(printed: Sequence[str]) -> bool:
+    """A header opening with its level and name columns, followed by columns the lexicon
+    does not name (one target column per village or project: 西坪镇尧山村 | 桃舟乡吾培村)."""
+    lead = []
+    for cell in printed:
+        role = cell_role(cell)
+        if role is None:
+            break
+        lead.append(role)
+    return len(lead) >= 4 and "name" in lead and bool({"l1", "l2"} & set(lead))
 
 
 def is_framework_label(cell: str) -> bool:
@@ -156,10 +182,15 @@ def combine(header: Sequence[Sequence[str | None]], width: int) -> list[str | No
 
 
 def complete(roles: list[str | None], cells: Sequence[str | None] = ()) -> list[str | None]:
-    """Fill in what a header implies but does not name: with no name column, the last
-    side label before the values (``绩效指标 | 指标 | 指标值``) is the name; with no value
-    column, the first unnamed printed column after the name (one per place) is the target."""
+    """Fill in what a header implies but does not name: an unnamed column right before
+    二级指标 is 一级指标; with no name column, the last side label before the values
+    (``绩效指标 | 指标 | 指标值``) is the name; with no value column, the first unnamed
+    printed column after the name (one per place) is the target."""
     roles = list(roles)
+    if "l2" in roles and "l1" not in roles:  # an unreadable cell before 二级指标 is 一级指标
+        j = roles.index("l2")
+        if j > 0 and roles[j - 1] is None and (j - 1 >= len(cells) or cells[j - 1]):
+            roles[j - 1] = "l1"
     values = [j for j, r in enumerate(roles) if r and r.split(".")[-1] in VALUE_ROLES]
     if "name" not in roles:
         first_value = values[0] if values else len(roles)

@@ -1,7 +1,4 @@
-"""Tables without a usable header row: headerless separated rows, and flattened HTML text.
-
-:func:`guess_layout` gives the columns of separated rows that print no header. The rest of
-this module reads flattened tables, whose cells ran together with no separator at all:
+"""Flattened HTML tables, whose cells ran together with no separator at all:
 
 ``一级指标二级指标三级指标指标值产出指标数量指标会议保障次数≥20场质量指标验收合格率100%…``
 
@@ -32,15 +29,15 @@ from functools import lru_cache
 from typing import Any
 
 from jixiao.extract import lexicon
-from jixiao.extract.headers import is_label, split_label
+from jixiao.extract.headers import split_label
 from jixiao.extract.issues import issue as make_issue
 from jixiao.extract.normalize import canonical, to_simplified
 from jixiao.extract.records import Indicator, Issue, ParseResult, Target
-from jixiao.extract.table import SEPARATORS, check_target, split_cells
+from jixiao.extract.table_cells import check_target
 from jixiao.extract.target import parse_target
 from jixiao.extract.units import KNOWN_UNITS, leading_unit
 
-__all__ = ["HEADER_WORDS", "guess_layout", "parse_flattened"]
+__all__ = ["HEADER_WORDS", "parse_flattened"]
 
 # Header words in the scan spelling (simplified, 目标 → 指标) and their column meaning.
 HEADER_WORDS: dict[str, str] = {
@@ -275,46 +272,6 @@ class _Reader:
                 raw=raw,
             )
         )
-
-
-def guess_layout(lines: list[str]) -> tuple[str, list[str | None]] | None:
-    """Separator and column roles of a headerless separated table (canonical ``lines``).
-
-    The level-1 / level-2 columns are where framework labels sit; the next column is the
-    name; one further column is the annual target, two are period then annual targets
-    (the Guangzhou order). None when no column holds a framework label.
-    """
-    best: tuple[int, str] | None = None
-    for sep in SEPARATORS[:3]:
-        hits = sum(1 for c in lines if len(split_cells(c, sep)) >= 3)
-        if hits and (best is None or hits > best[0]):
-            best = (hits, sep)
-    if best is None:
-        return None
-    sep = best[1]
-    table = [split_cells(c, sep) for c in lines]
-    width = max(len(cells) for cells in table)
-    roles: list[str | None] = [None] * width
-    for level, role in ((1, "l1"), (2, "l2")):
-        for j in range(width):
-            if roles[j] is None and any(
-                j < len(cells) and is_label(cells[j], level) for cells in table
-            ):
-                roles[j] = role
-                break
-    if "l1" not in roles and "l2" not in roles:
-        return None
-    last = max(j for j, r in enumerate(roles) if r)
-    rest = list(range(last + 1, width))
-    if not rest:
-        return None
-    roles[rest[0]] = "name"
-    values = rest[1:]
-    if len(values) == 1:
-        roles[values[0]] = "annual"
-    elif len(values) >= 2:
-        roles[values[0]], roles[values[1]] = "period", "annual"
-    return sep, roles
 
 
 def parse_flattened(text: str) -> ParseResult | None:

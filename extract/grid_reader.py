@@ -24,8 +24,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from jixiao.extract import lexicon
+from jixiao.extract.cell_fit import (
+    COMPARATOR_CELLS,
+    NUMBER_RE,
+    ORDINAL_RE,
+    PLACEHOLDER_NAME_RE,
+    align,
+)
 from jixiao.extract.columns import (
     CARRIED,
+    VALUE_ROLES,
     cell_role,
     find_header,
     is_framework_label,
@@ -35,146 +43,16 @@ from jixiao.extract.columns import (
 )
 from jixiao.extract.headers import to_decimal
 from jixiao.extract.issues import issue as make_issue
-from jixiao.extract.normalize import canonical
 from jixiao.extract.records import Indicator, Issue, Target
 from jixiao.extract.target import parse_target
 
-_COMPARATOR_CELLS = frozenset(
-    {"≥", "≤", "=", ">", "<", ">=", "<=", "=<", "=>", "＝", "﹦", "═", "≧", "≦", "定性", "定量",
-     "大于等于", "小于等于", "等于", "大于", "小于"}
-)  # fmt: skip
-_NUMBER_RE = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
-_AMOUNT_RE = re.compile(r"^-?\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^-?\d+(?:\.\d+)?$")
-_ORDINAL_RE = re.compile(r"^(?:[一二三四五六七八九十]+|\d{1,2})[、.．]?$")
-_PLACEHOLDER_NAME_RE = re.compile(r"^(?:[.…。·\-—_/]*|指标\s*\d*\s*[:：]?|\d+)$")
 _FOOTERS = (
     "合计", "小计", "总计", "总分", "说明", "其他需要说明", "评价结论", "存在问题", "改进措施",
     "项目负责人", "财务负责人", "财政部门", "审核意见", "偏差大", "备注", "填报人", "联系电话",
+    "经办人", "上报时间", "填报日期", "填表人", "审核人", "联系人",
 )  # fmt: skip
-_DIRECTION_WORDS = ("正向", "反向", "越大越好", "越小越好", "中性")
-_NOTE_RE = re.compile(r"[（(][^（()）]*[)）]")
-_MULTI = frozenset({"name", "explanation", "goal", "reason"})
-
-
-def _scan(text: str) -> str:
-    return canonical(text).strip()
-
-
-def fit(role: str | None, text: str) -> float:
-    """How well ``text`` fits a column of ``role`` (higher is better)."""
-    text = _scan(text)
-    if not text:
-        return 0.0 if role not in ("name", "l1", "l2") else -0.5
-    base = role.split(".")[-1] if role else None
-    label = is_framework_label(text)
-    if _PLACEHOLDER_NAME_RE.match(text) and not text.startswith("指标") and not text.isdigit():
-        return -2.0 if base in ("l1", "l2", "target", "annual", "period") else 0.0
-    if base == "l1" or base == "l2":
-        if label:
-            level = 1 if base == "l1" else 2
-            return 3.0 if lexicon.lookup(unglossed(label_text(text)), level) is not None else 1.0
-        bare = _NOTE_RE.sub("", unglossed(text))
-        if len(bare) <= 10 and bare.endswith(("指标", "目标")):
-            return 2.0
-        if len(bare) <= 12 and ("指标" in bare or "目标" in bare) and not re.search(r"\d", bare):
-            return 1.5
-        return 0.0 if len(bare) <= 4 and not re.search(r"\d", bare) else -2.0
-    if label:
-        return -3.0
-    if base == "section":
-        return 2.0 if cell_role(text) == "section" else -3.0
-    if base == "comparator":
-        return 3.0 if text.replace(" ", "") in _COMPARATOR_CELLS else -4.0
-    if base == "unit":
-        ok = len(text) <= 5 and not re.search(r"\d", text) and text not in _COMPARATOR_CELLS
-        return 2.0 if ok else -4.0
-    if base in ("weight", "score", "index", "budget"):
-        if base == "index":
-            return 2.0 if _ORDINAL_RE.match(text) else -2.0
-        if base == "budget":
-            return 2.0 if _AMOUNT_RE.match(text) else -2.0
-        return 2.0 if _NUMBER_RE.match(text) or text in ("/", "—", "-") else -2.0
-    if base == "direction":
-        return 3.0 if text.startswith(_DIRECTION_WORDS) else -2.0
-    if base in ("target", "annual", "period", "actual"):
-        weight = 1.0 if base == "actual" else 1.3
-        if text in _COMPARATOR_CELLS:
-            return -3.0
-        target = parse_target(text)
-        if target.number is not None or target.comparator is not None:
-            return 2.0 * weight
-        return (0.5 if len(text) <= 12 else 0.0) * weight
-    if base == "name":
-        target = parse_target(text)
-        if text in _COMPARATOR_CELLS:
-            return -3.0
-        if target.number is not None and target.qualifier is None and len(text) <= 10:
-            return -1.0
-        return 1.0
-    if base in ("explanation", "reason"):
-        return 0.3 if len(text) > 12 else 0.1
-    return 0.1
-
-
-def skip_cost(roles: Sequence[str | None], j: int) -> float:
-    """What leaving column ``j`` unprinted costs (merged cells are cheap to leave out)."""
-    role = roles[j]
-    if j > 0 and role is not None and roles[j - 1] == role:
-        return 0.0  # the covered part of a cell spanning columns
-    base = role.split(".")[-1] if role else None
-    if base is None or role in CARRIED:
-        return 0.1
-    if base == "name":
-        return 3.0
-    if base in ("target", "annual", "period"):
-        return 1.5
-    if base in ("comparator", "unit"):
-        return 1.0
-    return 0.5
-
-
-def align(cells: Sequence[str], roles: Sequence[str | None]) -> list[str]:
-    """Place a row's printed cells onto the columns (in order), best fit first."""
-    n, w = len(cells), len(roles)
-    if n == w:
-        return list(cells)
-    neg = float("-inf")
-    best = [[neg] * (w + 1) for _ in range(n + 1)]
-    back: dict[tuple[int, int], tuple[int, int]] = {}
-    best[0][0] = 0.0
-    for i in range(n + 1):
-        for j in range(w + 1):
-            here = best[i][j]
-            if here == neg:
-                continue
-            if i < n:  # a side label printed in a row of its own column group (绩效指标)
-                drop = 0.0 if cell_role(cells[i]) == "section" else 4.0
-                if here - drop > best[i + 1][j]:
-                    best[i + 1][j] = here - drop
-                    back[(i + 1, j)] = (i, j)
-            if j == w:
-                continue
-            if here - skip_cost(roles, j) > best[i][j + 1]:
-                best[i][j + 1] = here - skip_cost(roles, j)
-                back[(i, j + 1)] = (i, j)
-            base = roles[j].split(".")[-1] if roles[j] else None
-            longest = n - i if base in _MULTI else min(1, n - i)
-            for t in range(1, longest + 1):
-                text = " ".join(cells[i : i + t])
-                score = here + fit(roles[j], text) - 1.0 * (t - 1)
-                if score > best[i + t][j + 1]:
-                    best[i + t][j + 1] = score
-                    back[(i + t, j + 1)] = (i, j)
-    out = [""] * w
-    i, j = n, w
-    if best[n][w] == neg:  # pragma: no cover - dropping cells always leaves a way
-        return list(cells[:w])
-    while (i, j) != (0, 0):
-        pi, pj = back[(i, j)]
-        if pi < i and pj < j:
-            out[pj] = " ".join(cells[pi:i])
-        i, j = pi, pj
-    return out
+# A budget unit or project printed with its code (820-马踏镇部门): a subtotal row, no indicator.
+_CODED_RE = re.compile(r"^\d{3,}\s*[-－—]\s*\S")
 
 
 @dataclass(slots=True)
@@ -187,20 +65,26 @@ class Reading:
 
 
 def _pick(row: Sequence[str], roles: Sequence[str | None], role: str) -> str:
-    """The cell of ``role`` (the first printed one; a framework label wins for levels)."""
+    """The cell of ``role`` (the first printed one; a framework label wins for levels).
+
+    A header that prints its level-2 / name / value group twice (中期 then 年度目标) is
+    read from its last group, the annual one.
+    """
     found = [row[j].strip() for j, r in enumerate(roles) if r == role and row[j].strip()]
+    if roles.count("l2") > 1 and role in ("l2", "name", "target"):
+        found.reverse()
     if role in ("l1", "l2"):
-        found = [c for c in found if not _ORDINAL_RE.match(c)]
+        found = [c for c in found if not ORDINAL_RE.match(c)]
         labels = [c for c in found if is_framework_label(c)]
         found = labels or found
     elif role == "name":
-        found = [c for c in found if not _ORDINAL_RE.match(c)] or found
+        found = [c for c in found if not ORDINAL_RE.match(c)] or found
     return found[0] if found else ""
 
 
 def is_footer(cells: Sequence[str]) -> bool:
     first = next((c.strip() for c in cells if c and c.strip()), "")
-    return first.replace(" ", "").startswith(_FOOTERS)
+    return first.replace(" ", "").lstrip("…．.·-—_").startswith(_FOOTERS)
 
 
 def _compose(value: str, comparator: str, unit: str) -> Target | None:
@@ -210,6 +94,8 @@ def _compose(value: str, comparator: str, unit: str) -> Target | None:
         return None
     comparator = comparator.strip().replace(" ", "")
     unit = unit.strip()
+    if unit and parse_target(value).unit is not None:
+        unit = ""  # the unit printed with the number wins over the unit column
     qualitative = "定性" in comparator
     text = value
     if comparator and not qualitative and comparator not in ("定量",):
@@ -242,34 +128,42 @@ def _indicator(
     cell = {r: _pick(row, roles, r) for r in set(roles) if r}
     name = cell.get("name", "")
     issues: list[Issue] = []
-    values = [cell.get(r, "") for r in cell if r.split(".")[-1] in ("target", "annual", "period")]
-    values += [cell.get("actual", ""), cell.get("score", "")]
-    if not name or _PLACEHOLDER_NAME_RE.match(name.strip()) or is_framework_label(name):
+    targets = [cell.get(r, "") for r in cell if r.split(".")[-1] in VALUE_ROLES]
+    values = [*targets, cell.get("actual", ""), cell.get("score", "")]
+    label_only = is_framework_label(name) and not any(targets)
+    if not name or PLACEHOLDER_NAME_RE.match(name.strip()) or label_only or _CODED_RE.match(name):
         if any(values) and not name:
             issues.append(make_issue("T008", at))
         return None, issues
     header_word = cell_role(name) in ("name", "l1", "l2", "section", "target", "annual", "period")
-    if not any(values) or (header_word and len(name) <= 8):
+    if header_word and len(name) <= 8 and all(cell_role(v) for v in targets if v):
+        return None, issues  # a header printed again
+    qualitative = any(cell.get(r, "").replace(" ", "") == "定性" for r in roles if r)
+    if not any(values) and not qualitative:  # 定性 with no value printed is still a target
         return None, issues
 
     def get(*names: str) -> str:
         return next((cell[n] for n in names if cell.get(n)), "")
 
+    symbol = next(
+        (cell[r] for r in ("comparator", "direction") if cell.get(r, "") in COMPARATOR_CELLS),
+        "",
+    )
     annual = _compose(
         get("annual.target", "annual", "target"),
-        get("annual.comparator", "comparator"),
+        get("annual.comparator") or symbol,
         get("annual.unit", "unit"),
     )
     period = _compose(
         get("period.target", "period"),
-        get("period.comparator", "comparator"),
+        get("period.comparator") or symbol,
         get("period.unit", "unit"),
     )
     l1, l1_code, w1 = _label(carried.get("l1", ""))
     l2, l2_code, w2 = _label(carried.get("l2", ""))
     weight = w2 or w1
     if cell.get("weight"):
-        weight = to_decimal(cell["weight"]) if _NUMBER_RE.match(cell["weight"]) else weight
+        weight = to_decimal(cell["weight"]) if NUMBER_RE.match(cell["weight"]) else weight
     if "l1" in roles and l1 is None:
         issues.append(make_issue("T003", at))
     ind = Indicator(
@@ -289,19 +183,126 @@ def _indicator(
     return ind, issues
 
 
+def _label_as_name(row: list[str], roles: Sequence[str | None]) -> list[str]:
+    """A row with a target but no name names its indicator in its last label cell
+    (``成本指标 | 社会成本指标 | 100 | %``: 社会成本指标 is the name): labels move right."""
+    names = [j for j, r in enumerate(roles) if r == "name"]
+    values = [j for j, r in enumerate(roles) if r and r.split(".")[-1] in VALUE_ROLES]
+    if not names or any(row[j] for j in names) or not any(row[j] for j in values):
+        return row
+    levels = [j for j, r in enumerate(roles) if r in ("l1", "l2") and row[j]]
+    if not levels:
+        return row
+    out = list(row)
+    out[names[0]] = row[levels[-1]]
+    out[levels[-1]] = row[levels[-2]] if len(levels) > 1 else ""
+    if len(levels) > 1:
+        out[levels[-2]] = ""
+    return out
+
+
+class _Frame:
+    """Which level a label printed alone on a row stands at, learnt from the table.
+
+    A row that prints a level-1 and a level-2 label shows the table's frame. Where a
+    label is printed alone and the page does not show its column (merged cells left
+    out), it is placed in the level-1 column by fit; it belongs at level 2 when it is no
+    framework level-1 label (计划管理指标 under 过程管理指标), or when the table prints
+    framework level-1 labels at level 2 (实施效果指标 › 产出指标 / 效益指标), or when an
+    older frame puts it under the current level-1 label (成本指标 under 产出指标) —
+    unless it stands alone on its row and the next row opens with another label: then
+    it heads that label's block (过程管理指标, then 计划管理指标 …).
+    """
+
+    def __init__(self) -> None:
+        self.shifted = False
+
+    def level(
+        self,
+        row: list[str],
+        roles: Sequence[str | None],
+        inferred: bool,
+        under: str | None,
+        parent: bool = False,
+    ) -> list[str]:
+        if "l1" not in roles or "l2" not in roles:
+            return row
+        j1, j2 = roles.index("l1"), roles.index("l2")
+        one, two = unglossed(label_text(row[j1])), unglossed(label_text(row[j2]))
+        if one and two:
+            if lexicon.lookup(two, 1) is not None and lexicon.lookup(one) is None:
+                self.shifted = True
+            return row
+        if parent and two and not one and inferred:
+            row = list(row)
+            row[j1], row[j2] = row[j2], ""
+            return row
+        if not one or two or not inferred or not under or parent:
+            return row
+        parent = lexicon.lookup(unglossed(label_text(under)), 1)
+        older = lexicon.lookup(one, 2)
+        if (
+            lexicon.lookup(one, 1) is None
+            or self.shifted
+            or (older and parent and older.category == parent.category)
+        ):
+            row = list(row)
+            row[j1], row[j2] = "", row[j1]
+        return row
+
+
+def _label_like(cell: str) -> bool:
+    text = unglossed(label_text(cell))
+    return is_framework_label(cell) or (len(text) <= 12 and text.endswith(("指标", "目标")))
+
+
+def _labels_only(cells: Sequence[str]) -> int:
+    """How many labels a row prints when it prints nothing else (0 otherwise)."""
+    printed = [c for c in cells if c.strip()]
+    return len(printed) if printed and all(_label_like(c) for c in printed) else 0
+
+
+def _label_row(labels: list[str], roles: Sequence[str | None]) -> list[str]:
+    """A row of labels only (a block with no indicator of its own) in the label columns."""
+    row = [""] * len(roles)
+    if len(labels) >= 2:
+        row[roles.index("l1")], row[roles.index("l2")] = labels[0], labels[1]
+    else:
+        row[roles.index("l1")] = labels[0]
+    return row
+
+
+def _opens_with_label(rows: Sequence[Sequence[str]]) -> bool:
+    first = next((c for r in rows for c in r if c.strip()), "")
+    return bool(first) and _label_like(first) and lexicon.lookup(label_text(first), 2) is None
+
+
 def read_table(
     rows: Sequence[Sequence[str]],
     roles: Sequence[str | None],
     ats: Sequence[str],
     reading: Reading,
+    placed: bool = False,
 ) -> None:
-    """Read data rows (already aligned or to be aligned) under ``roles`` into ``reading``."""
+    """Read data rows (already aligned or to be aligned) under ``roles`` into ``reading``.
+
+    ``placed``: the rows' cells were put in their columns by fit (one cell per line),
+    not by where the page printed them.
+    """
     carried: dict[str, str] = {}
-    for cells, at in zip(rows, ats, strict=True):
+    frame = _Frame()
+    for k, (cells, at) in enumerate(zip(rows, ats, strict=True)):
         if not any(c.strip() for c in cells) or is_footer(cells):
             continue
-        row = align([c.strip() for c in cells], roles)
-        printed = {r for j, r in enumerate(roles) if r in CARRIED and row[j].strip()}
+        labels = _labels_only(cells)
+        if labels and len(cells) != len(roles) and "l1" in roles and "l2" in roles:
+            row = _label_row([c.strip() for c in cells if c.strip()], roles)
+        else:
+            row = _label_as_name(align([c.strip() for c in cells], roles), roles)
+        parent = labels == 1 and _opens_with_label(rows[k + 1 : k + 2])
+        inferred = placed or len(cells) != len(roles)
+        row = frame.level(row, roles, inferred, carried.get("l1"), parent)
+        printed = {r for j, r in enumerate(roles) if r in CARRIED and _pick(row, roles, r)}
         for role in ("project", "unit_name", "budget", "goal", "l1", "l2"):
             if role in printed:
                 carried[role] = _pick(row, roles, role)

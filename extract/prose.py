@@ -28,21 +28,28 @@ _LABEL_ALT = "|".join(
     )
 )  # fmt: skip
 _ENUM = r"(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．])?\s*"
-_HEADING_RE = re.compile(rf"^\s*{_ENUM}(?P<label>{_LABEL_ALT})\s*[:：]?\s*$")
-_INLINE_LABEL_RE = re.compile(rf"(?P<label>{_LABEL_ALT})\s*[:：,，]")
+_HEADING_RE = re.compile(
+    rf"^\s*(?P<enum>{_ENUM})(?P<label>{_LABEL_ALT})\s*(?:完成情况|情况)?\s*[:：]?\s*$"
+)
+# A label opens a clause: at the start of the line or after punctuation, never inside a
+# name (种植数量, is no 数量指标).
+_INLINE_LABEL_RE = re.compile(rf"(?<![^\s;；。,，:：★])(?P<label>{_LABEL_ALT})\s*[:：,，]")
 _CMP = (
     r">=|<=|=<|=>|≥|≤|≧|≦|＞＝|＜＝|[<>=＞＜＝]|不低于|不少于|不超过|不高于|大于等于|小于等于|"
     r"大于|小于|高于|低于|至少"
 )
 _NUM = r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
 _VALUE_END = r"[^\s,，;；。、:：()（）]{0,6}"
+_UNIT = r"[^\s\d,，;；。、:：()（）]{1,4}"
 _TOKEN_RE = re.compile(
     rf"(?P<kw_target>年初目标值|年度目标值|年度指标值|目标值|指标值)\s*[:：为是]?\s*"
     r"(?P<target_value>[^,，;；。]+)"
     rf"|(?P<kw_actual>实际完成值|全年实际值|实际完成|完成值|实际值)\s*[:：为是]?\s*"
     r"(?P<actual_value>[^,，;；。]+)"
     rf"|(?P<kw_score>自评得分|得分)\s*[:：为是]?\s*(?P<score_value>{_NUM})\s*分?"
+    rf"|(?P<kw_rate>指标完成率|完成率)\s*[:：为是]?\s*{_NUM}\s*[%％]"
     rf"|(?P<bare>(?:{_CMP})\s*{_NUM}(?:[%％‰]|{_VALUE_END}))"
+    rf"|(?<![\d.．年月])(?P<plain>{_NUM}\s*(?:[%％‰]|{_UNIT}))(?=\s*(?:[,，;；。]|$))"
 )
 _EDGE = " \t,，;；。、:："
 _LEAD_ENUM_RE = re.compile(r"^\s*(?:\d+[.、．]|[(（]\d+[)）])\s*")
@@ -59,17 +66,27 @@ def _level(label: str, l1: str | None, l2: str | None) -> int:
     return 1
 
 
+def _style(enum: str) -> str:
+    """The numbering style of a heading: ``一、`` and ``三、`` share one, ``1.`` another."""
+    enum = re.sub(r"[一二三四五六七八九十]+", "一", enum.strip())
+    return re.sub(r"\d+", "1", enum)
+
+
 def read_prose(text: str) -> Reading:
     """Indicators of labelled running text; an empty Reading when there are none."""
     reading = Reading()
     l1: str | None = None
     l2: str | None = None
+    numbered = ""  # how the level-1 headings are numbered (一、 / 1. / (一))
     for line in text.splitlines():
         heading = _HEADING_RE.match(line)
         if heading:
             label = label_text(heading.group("label"))
-            if _level(label, l1, l2) == 1:
+            style = _style(heading.group("enum"))
+            same = bool(style) and style == numbered and lexicon.lookup(unglossed(label), 1)
+            if same or _level(label, l1, l2) == 1:
                 l1, l2 = label, None
+                numbered = style
             else:
                 l2 = label
             continue
@@ -104,15 +121,17 @@ def _read_segment(text: str, l1: str | None, l2: str | None, reading: Reading) -
         elif m.group("kw_score") and current is not None:
             current = current._replace(score=m.group("score_value"))
             reading.indicators[-1] = current
-        elif m.group("kw_target") or m.group("bare"):
-            value = m.group("target_value") if m.group("kw_target") else m.group("bare")
+        elif m.group("kw_target") or m.group("bare") or m.group("plain") or m.group("kw_rate"):
+            value = m.group("target_value") or m.group("bare") or m.group("plain")
             name = _LEAD_ENUM_RE.sub("", text[boundary : m.start()].strip(_EDGE)).strip(_EDGE)
+            # 指标完成率100% after a value annotates it; after a clause with no value, the
+            # clause is a (qualitative) indicator of its own.
             if name:
                 current = Indicator(
                     name=name,
                     level1=l1,
                     level2=l2,
-                    annual_target=parse_target(value.strip()),
+                    annual_target=parse_target(value.strip()) if value else None,
                     position=len(reading.indicators) + 1,
                     raw=text[boundary : m.end()].strip(_EDGE),
                 )

@@ -26,9 +26,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 from jixiao.extract import lexicon
+from jixiao.extract.flattened import parse_flattened
 from jixiao.extract.headers import (
     CMP_CHARS,
     NUMBER_RE,
@@ -41,6 +41,7 @@ from jixiao.extract.headers import (
 from jixiao.extract.issues import issue as make_issue
 from jixiao.extract.normalize import canonical
 from jixiao.extract.records import Indicator, Issue, ParseResult, Target
+from jixiao.extract.table_cells import SEPARATORS, check_target, guess_layout, split_cells
 from jixiao.extract.target import parse_target
 
 __all__ = [
@@ -125,38 +126,8 @@ def _category(label: str | None, level: int) -> str | None:
 # ---------------------------------------------------------------- cells and rows
 
 _RULE_LINE_RE = re.compile(r"^[\s|:：\-－=+—_]*$")
-_MULTISPACE_RE = re.compile(r" {2,}")
-_SPACE_RE = re.compile(r" +")
-_CODE_ONLY_RE = re.compile(r"^\d{1,3}$")
 _HTML_CELL_RE = re.compile(r"</t[dh]\s*>", re.IGNORECASE)
 _HTML_ROW_RE = re.compile(r"</tr\s*>", re.IGNORECASE)
-SEPARATORS = ("\t", "|", "  ", " ")
-
-
-def split_cells(line: str, sep: str) -> list[str]:
-    """Cells of one canonical line for separator ``sep`` (tab, pipe, 2+ spaces, 1+ space)."""
-    if sep == "\t":
-        cells = line.split("\t")
-    elif sep == "|":
-        body = line.strip()
-        body = body.removeprefix("|").removesuffix("|")
-        cells = body.split("|")
-    elif sep == "  ":
-        cells = _MULTISPACE_RE.split(line.strip())
-    else:
-        cells = _join_codes(_SPACE_RE.split(line.strip()))
-    return [c.strip() for c in cells]
-
-
-def _join_codes(tokens: list[str]) -> list[str]:
-    """Single-space cells: glue a printed code to its label again (``11`` ``数量指标``)."""
-    out: list[str] = []
-    for token in tokens:
-        if out and _CODE_ONLY_RE.match(out[-1]) and lexicon.lookup(token) is not None:
-            out[-1] = f"{out[-1]} {token}"
-        else:
-            out.append(token)
-    return out
 
 
 def _lines(text: str) -> list[tuple[int, str, str]]:
@@ -247,25 +218,9 @@ def _compose(value: str, comparator: str, unit: str) -> Target | None:
     return target
 
 
-_SERIAL_RE = re.compile(r"^[0-9]{5}$")
-_TIME_WORDS = ("时效", "时间", "日期", "期限", "完成时")
-
-
-def check_target(target: Target | None, unit: str, timely: bool, at: str) -> list[Issue]:
-    """Excel date serials in 时效 rows (T005) and rates above 100 % (T006)."""
-    if target is None:
-        return []
-    found = []
-    raw = target.raw.strip()
-    if timely and not unit and _SERIAL_RE.match(raw) and 30000 <= int(raw) <= 60000:
-        iso = (date(1899, 12, 30) + timedelta(days=int(raw))).isoformat()
-        found.append(make_issue("T005", at, iso=iso))
-    if target.unit == "%" and target.number is not None and target.number > 100:
-        found.append(make_issue("T006", at))
-    return found
-
-
 # ---------------------------------------------------------------- indicators
+
+_TIME_WORDS = ("时效", "时间", "日期", "期限", "完成时")
 
 
 def _build(rows: list[_Row], issues: list[Issue], has_l1: bool) -> list[Indicator]:
@@ -332,7 +287,7 @@ def _find_header(
     return None
 
 
-def _parse(text: str) -> ParseResult | None:
+def _parse(text: str, flattened: bool = True) -> ParseResult | None:
     if not isinstance(text, str) or not text.strip():
         return None
     lines = _lines(text)
@@ -342,11 +297,9 @@ def _parse(text: str) -> ParseResult | None:
         k, sep, roles = found
         body = lines[k + 1 :]
     else:
-        from jixiao.extract.flattened import guess_layout, parse_flattened
-
         guessed = guess_layout([canon for _, _, canon in lines])
         if guessed is None:
-            return parse_flattened(text)
+            return parse_flattened(text) if flattened else None
         sep, roles = guessed
         body = lines
         issues.append(make_issue("T001", " ".join(lines[0][2].split())[:40]))
@@ -364,12 +317,14 @@ def _row_of(found: Issue) -> int:
     return int(number) if ok else 0
 
 
-def parse_table(text: str) -> ParseResult | None:
+def parse_table(text: str, flattened: bool = True) -> ParseResult | None:
     """Parse an indicator table (separated or flattened); None when ``text`` is no table.
 
-    Never raises: an unexpected failure is reported as issue ``T099``.
+    ``flattened=False`` reads separated tables only (glued text has its own reader,
+    :mod:`extract.glued`). Never raises: an unexpected failure is reported as issue
+    ``T099``.
     """
     try:
-        return _parse(text)
+        return _parse(text, flattened)
     except Exception as exc:  # the contract is "never raise"; T099 makes the bug visible
         return ParseResult((), (make_issue("T099", type(exc).__name__),))

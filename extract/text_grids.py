@@ -19,15 +19,29 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from jixiao.extract.columns import CARRIED, cell_role, combine, complete, valid
-from jixiao.extract.grid_reader import Reading, fit, is_footer, read_table, skip_cost
+from jixiao.extract import lexicon
+from jixiao.extract.cell_fit import fit, skip_cost
+from jixiao.extract.columns import (
+    CARRIED,
+    cell_role,
+    combine,
+    complete,
+    is_framework_label,
+    label_text,
+    named_first,
+    unglossed,
+    valid,
+)
+from jixiao.extract.grid_reader import Reading, is_footer, read_table
 from jixiao.extract.normalize import strip_tags, unescape_html
 
 _SPACES_RE = re.compile(r"[ \u3000\u00a0]+")
 # A line that ends a table: the next form's fields or title.
 _FORM_RE = re.compile(
-    r"^(?:项目名称|项目支出名称|专项名称|主管部门|实施单位|资金情况|项目资金|年度资金总额|总体目标|"
-    r"年度总体目标|部门名称|单位名称|填报单位|附件|附表|注[:：])|绩效(?:目标|自评)\S{0,6}表\s*$|^[(（]\s*\d{4}\s*年度?\s*[)）]$"
+    r"^(?:项目名称|项目支出名称|专项名称|专项资金名称|主管部门|业务主管部门|实施单位|资金情况|项目资金|"
+    r"年度资金总额|总体目标|年度总体目标|部门名称|单位名称|填报单位|编制单位|附件|附表|注[:：]|"
+    r"表[一二三四五六七八九十\d]{1,3}$|预算\d{1,2}表$)"
+    r"|绩效(?:目标|自评)\S{0,6}表\s*(?:[(（][^()（）]{1,10}[)）])?\s*$|^[(（]\s*\d{4}\s*年度?\s*[)）]$"
 )
 
 
@@ -35,6 +49,22 @@ def _clean(text: str) -> str:
     if "<" in text or "&" in text:
         text = strip_tags(unescape_html(text))
     return text.strip()
+
+
+_NOTE_CELL_RE = re.compile(r"^[(（][^()（）]{1,16}[)）]$")
+
+
+def _rejoin(cells: list[str]) -> list[str]:
+    """Space-separated cells a label printed with a space in it: 社会效益 指标, 质量指标 (必填)."""
+    out: list[str] = []
+    for cell in cells:
+        if out and (cell in ("指标", "目标") or _NOTE_CELL_RE.match(cell)):
+            joined = f"{out[-1]}{cell}" if cell in ("指标", "目标") else f"{out[-1]} {cell}"
+            if is_framework_label(joined) or is_framework_label(out[-1]):
+                out[-1] = joined
+                continue
+        out.append(cell)
+    return out
 
 
 def split_line(line: str) -> tuple[str, list[str]]:
@@ -50,7 +80,7 @@ def split_line(line: str) -> tuple[str, list[str]]:
         return "pipe", cells
     stripped = line.strip()
     if _SPACES_RE.search(stripped):
-        return "space", [_clean(c) for c in _SPACES_RE.split(stripped) if c.strip()]
+        return "space", _rejoin([_clean(c) for c in _SPACES_RE.split(stripped) if c.strip()])
     return "none", [_clean(stripped)]
 
 
@@ -69,10 +99,15 @@ def stack(upper: Sequence[str], lower: Sequence[str]) -> list[str | None] | None
     roles: list[str | None] = []
     li = 0
     lower_roles = [cell_role(c) for c in lower]
+    named = [c for c in upper if cell_role(c)]
     for cell in upper:
         role = cell_role(cell)
         span = _SPANS.get(role or "")
-        if span and li < len(lower) and lower_roles[li] in span:
+        if role and cell == named[-1] and li < len(lower) and lower_roles[li] == role:
+            # the last upper cell over the rest (衡量指标 over 衡量指标 | 评估方式 | 目标值)
+            roles.extend(lower_roles[li:])
+            li = len(lower)
+        elif span and li < len(lower) and lower_roles[li] in span:
             while li < len(lower) and lower_roles[li] in span:
                 inner = lower_roles[li]
                 grouped = role in ("period", "annual") and inner in ("comparator", "target", "unit")
@@ -98,7 +133,7 @@ def _header_roles(cells: Sequence[str], above: Sequence[str] = ()) -> list[str |
             return stacked
     roles = combine([list(cells)], len(cells))
     named = sum(1 for c in printed if cell_role(c) is not None)
-    if named < 0.6 * len(printed) or not valid(roles):
+    if (named < 0.6 * len(printed) and not named_first(printed)) or not valid(roles):
         return None
     return roles
 
@@ -116,6 +151,17 @@ def segment(cells: Sequence[str], roles: Sequence[str | None]) -> list[list[str]
     def between(a: int, b: int) -> float:  # cost of skipping columns a..b-1
         return prefix[b] - prefix[a] if b > a else 0.0
 
+    empty_block = [
+        lexicon.lookup(unglossed(label_text(c)), 2) is not None or cell_role(c) == "section"
+        for c in cells
+    ]
+
+    def tail(p: int, i: int) -> float:
+        """Skipping the rest of a row whose cell ``i`` sits in column ``p``: a row may end
+        after a level-2 label of the framework (a block with no indicator)."""
+        cost = between(p + 1, w)
+        return min(cost, 0.5) if roles[p] in ("l2", "section") and empty_block[i] else cost
+
     neg = float("-inf")
     score = [[neg] * w for _ in range(n)]
     back = [[-1] * w for _ in range(n)]
@@ -131,12 +177,12 @@ def segment(cells: Sequence[str], roles: Sequence[str | None]) -> list[list[str]
                 if j > p:
                     s = score[i - 1][p] - between(p + 1, j)
                 else:
-                    s = score[i - 1][p] - between(p + 1, w) - between(0, j) - 0.6
+                    s = score[i - 1][p] - tail(p, i - 1) - between(0, j) - 0.6
                 if s > best:
                     best, arg = s, p
             score[i][j] = best + fits[j]
             back[i][j] = arg
-    last = max(range(w), key=lambda j: score[n - 1][j] - between(j + 1, w))
+    last = max(range(w), key=lambda j: score[n - 1][j] - tail(j, n - 1))
     path = [last]
     for i in range(n - 1, 0, -1):
         path.append(back[i][path[-1]])
@@ -159,6 +205,17 @@ def _line_header(lines: Sequence[tuple[int, str]], k: int) -> tuple[int, list[st
         if len(parts) != 1 or cell_role(parts[0]) is None:
             break
         cells.append(parts[0])
+    head = [cell_role(c) for c in cells]
+    for split in range(
+        2, len(cells) - 1
+    ):  # two header rows: 绩效指标 | 年度指标值 … over 一级指标 …
+        if head[0] != "section" or head[split] not in ("l1", "l2"):
+            continue
+        if any(r in ("l1", "l2", "name", "section") for r in head[1:split]):
+            break
+        stacked = stack(cells[:split], cells[split:])
+        if stacked is not None:
+            return len(cells), stacked
     while len(cells) >= 3:
         roles = combine([list(cells)], len(cells))
         if valid(roles) and roles[-1] not in CARRIED:
@@ -188,7 +245,29 @@ def read_text(text: str) -> Reading:
     return reading
 
 
-def _ends_table(cells: Sequence[str]) -> bool:
+_SELF_EVAL = ["l1", "l2", "name", "annual", "actual", "weight", "score"]
+_PLAIN = ["l1", "l2", "name", "target"]
+
+
+def read_headerless(text: str) -> Reading:
+    """One cell per line and no header at all (a preview that skipped the page holding
+    it): from the first line that is a framework label, read with the columns of the form
+    its title names (自评表: … 年度指标值 | 实际完成值 | 分值 | 得分; otherwise 指标值)."""
+    lines = [(n, ln) for n, ln in enumerate(text.splitlines(), start=1) if ln.strip()]
+    reading = Reading()
+    labels = [
+        k
+        for k, (_, line) in enumerate(lines)
+        if split_line(line)[0] == "none" and is_framework_label(line.strip())
+    ]
+    if len(labels) < 2:
+        return reading
+    title = " ".join(line for _, line in lines[: labels[0]])
+    _read_stream(lines, labels[0], _SELF_EVAL if "自评" in title else _PLAIN, reading)
+    return reading
+
+
+def ends_table(cells: Sequence[str]) -> bool:
     first = next((c for c in cells if c), "")
     return bool(_FORM_RE.search(first.replace(" ", ""))) or (
         is_footer(cells) and len([c for c in cells if c]) <= 2
@@ -201,15 +280,23 @@ def _read_rows(
     rows: list[list[str]] = []
     ats: list[str] = []
     start = k
+    open_row = False  # a | a | b row whose last cell goes on on the next line
     while k < len(lines):
         number, line = lines[k]
         sep, cells = split_line(line)
+        if rows and open_row and not line.strip().startswith("|"):
+            rows[-1][-1] += "\n" + (cells[0] if cells else "")  # a cell over several lines
+            rows[-1].extend(cells[1:])
+            open_row = not line.strip().endswith("|")
+            k += 1
+            continue
+        open_row = line.strip().startswith("|") and not line.strip().endswith("|")
         if sep != "none" and _header_roles(cells) is not None:
             if combine([cells], len(cells)) != roles and _header_roles(cells) != roles:
                 break
             k += 1
             continue
-        if _ends_table(cells):
+        if ends_table(cells):
             break
         rows.append(cells)
         ats.append(f"row {number}")
@@ -219,6 +306,27 @@ def _read_rows(
     for cells in reading.projects[before:]:
         cells["_line"] = str(lines[start - 1][0])
     return k
+
+
+_ELLIPSIS_RE = re.compile(r"^(?:…+|\.{3,}|。{3,}|-{2,})$")
+_SLOT_RE = re.compile(r"^指标\s*\d{1,2}$")
+
+
+def _without_template_rows(cells: Sequence[str]) -> list[str]:
+    """Cells without the template's empty rows (``指标2`` then ``……``): printed one cell
+    per line, they would be taken for a name and a value of the rows around them."""
+    out: list[str] = []
+    for i, cell in enumerate(cells):
+        if _ELLIPSIS_RE.match(cell):
+            continue
+        if _SLOT_RE.match(cell):
+            nxt = cells[i + 1] if i + 1 < len(cells) else ""
+            if not nxt or _ELLIPSIS_RE.match(nxt) or _SLOT_RE.match(nxt):
+                continue
+            if is_framework_label(nxt):
+                continue
+        out.append(cell)
+    return out
 
 
 def _read_stream(
@@ -236,13 +344,13 @@ def _read_stream(
         if not cell:
             k += 1
             continue
-        if _ends_table([cell]) or _line_header(lines, k) is not None:
+        if ends_table([cell]) or _line_header(lines, k) is not None:
             break
         cells.append(cell)
         k += 1
-    rows = segment(cells, roles)
+    rows = segment(_without_template_rows(cells), roles)
     before = len(reading.projects)
-    read_table(rows, roles, [f"line {first_line}"] * len(rows), reading)
+    read_table(rows, roles, [f"line {first_line}"] * len(rows), reading, placed=True)
     for found in reading.projects[before:]:
         found["_line"] = str(first_line)
     return k
