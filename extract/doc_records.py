@@ -20,31 +20,42 @@ KIND_TARGETS = "项目支出绩效目标表"
 class DocumentError(ValueError):
     """A file that cannot be read as a budget document (binary, wrong encoding, truncated)."""
 
-    def __init__(self, path: Path | str, expected: str, line: int | None = None) -> None:
+    def __init__(
+        self, path: Path | str, expected: str, line: int | None = None, where: str = ""
+    ) -> None:
         self.path = str(path)
         self.line = line
         self.expected = expected
-        where = f"{self.path}:{line}" if line else self.path
-        super().__init__(f"{where}: {expected}")
+        self.where = where  # the source position in a PDF, spreadsheet, HTML or DOCX file
+        place = f"{self.path}:{line}" if line else self.path
+        if where:  # the line counts rendered rows: the position is what a reader finds
+            place = f"{self.path} ({where})"
+        super().__init__(f"{place}: {expected}")
 
 
 @dataclass(frozen=True, slots=True)
 class DocIssue:
     """A problem found in a document: stable ``code`` (D0xx, L0xx), the message in Chinese
-    and in English (:mod:`extract.doc_issues` makes both), source line."""
+    and in English (:mod:`extract.doc_issues` makes both), source line; ``where`` names
+    the position in a file that is not text (``page 3, row 4``, ``sheet 项目, row 12``),
+    whose ``line`` counts the rows as the reader rendered them."""
 
     code: str
     message: str
     line: int = 0
     message_en: str = ""
+    where: str = ""
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "code": self.code,
             "message": self.message,
             "message_en": self.message_en,
             "line": self.line,
         }
+        if self.where:
+            out["where"] = self.where
+        return out
 
 
 @dataclass(frozen=True, slots=True)

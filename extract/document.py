@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from jixiao.extract.consistency import check_total, check_units
@@ -27,7 +28,7 @@ from jixiao.extract.doc_records import (
 )
 from jixiao.extract.layout import clean_cell, tab_rows
 from jixiao.extract.projects import IndicatorParser, ProjectTable, read_project_table
-from jixiao.extract.readers import Limits, blocks_to_text, detect_format, read_bytes
+from jixiao.extract.readers import Limits, blocks_to_lines, detect_format, read_bytes
 from jixiao.extract.readers.limits import check_size
 from jixiao.extract.readers.text import decode_bytes
 from jixiao.extract.records import Indicator, Issue
@@ -65,17 +66,47 @@ def document_text(data: bytes, path: Path | str, encoding: str | None = None) ->
     """The lines :func:`read_text` reads, from a file of any published format: text is
     decoded as it is; PDF, spreadsheets, HTML and DOCX go through their blocks
     (:func:`extract.readers.read_bytes`) rendered as tab-separated rows."""
+    return document_source(data, path, encoding)[0]
+
+
+def document_source(
+    data: bytes, path: Path | str, encoding: str | None = None
+) -> tuple[str, list[str] | None]:
+    """:func:`document_text` and, for a file that is not text, where each of its lines
+    was printed (``None`` for text: its lines are the file's)."""
     limits = Limits.from_env()
     if len(data) > limits.max_bytes:
         raise DocumentError(
             path, f"file is over {limits.max_bytes >> 20} MB; expected a smaller document"
         )
     if detect_format(data, path) == "text":
-        return decode(data, path, encoding)
-    text = blocks_to_text(read_bytes(data, path, encoding=encoding))
+        return decode(data, path, encoding), None
+    lines, wheres = blocks_to_lines(read_bytes(data, path, encoding=encoding))
+    text = "\n".join(lines) + "\n"
     if not _HAN_RE.search(text):
         raise DocumentError(path, "no Chinese text; expected a budget document")
-    return text
+    return text, wheres
+
+
+def read_data(data: bytes, path: Path | str, encoding: str | None = None) -> Document:
+    """Read a budget document of any published format from its bytes. In a file that is
+    not text, errors and issues name the page, sheet, row and column where the line they
+    concern was printed, not only the number of the rendered line."""
+    text, wheres = document_source(data, path, encoding)
+    if wheres is None:
+        return read_text(text, path)
+
+    def where(line: int | None) -> str:
+        return wheres[line - 1] if line and 0 < line <= len(wheres) else ""
+
+    try:
+        doc = read_text(text, path)
+    except DocumentError as error:
+        if not error.line or not where(error.line):
+            raise
+        raise DocumentError(path, error.expected, error.line, where(error.line)) from None
+    issues = tuple(replace(i, where=where(i.line)) if where(i.line) else i for i in doc.issues)
+    return replace(doc, issues=issues)
 
 
 def _heading_lines(lines: Sequence[str], count: int = 12) -> list[str]:
@@ -254,4 +285,4 @@ def read_document(path: Path | str, encoding: str | None = None) -> Document:
         data = Path(path).read_bytes()
     except OSError as error:
         raise DocumentError(path, f"cannot read file ({error.strerror})") from None
-    return read_text(document_text(data, path, encoding), path)
+    return read_data(data, path, encoding)

@@ -24,7 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from jixiao.extract.doc_records import Document, DocumentError
-from jixiao.extract.document import document_text, read_text
+from jixiao.extract.document import read_data
 from jixiao.extract.linking import (
     Link,
     link_across_years,
@@ -78,7 +78,7 @@ def read_one(path: Path, encoding: str | None = None) -> Loaded:
     except OSError as error:
         raise DocumentError(path, f"cannot read file ({error.strerror})") from None
     try:
-        doc = read_text(document_text(data, path, encoding), path)
+        doc = read_data(data, path, encoding)
     except DocumentError:
         raise
     except Exception as error:  # a reader's bug stops this file only

@@ -18,14 +18,14 @@ from pathlib import Path
 from jixiao.extract.blocks import BlockDocument
 from jixiao.extract.doc_records import DocumentError
 from jixiao.extract.readers.limits import Limits, check_size
-from jixiao.extract.readers.render import blocks_to_text
+from jixiao.extract.readers.render import blocks_to_lines, blocks_to_text
 from jixiao.extract.readers.sniff import detect_format
 from jixiao.extract.readers.spans import TableTooLarge
 from jixiao.extract.readers.text import decode_bytes, read_text_file
 
 __all__ = [
-    "FORMATS", "Limits", "blocks_to_text", "decode_bytes", "detect_format", "read_blocks",
-    "read_bytes",
+    "FORMATS", "Limits", "blocks_to_lines", "blocks_to_text", "decode_bytes", "detect_format",
+    "read_blocks", "read_bytes",
 ]  # fmt: skip
 
 FORMATS = ("pdf", "xlsx", "xls", "ods", "html", "docx", "text")
