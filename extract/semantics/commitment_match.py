@@ -136,3 +136,23 @@ def check_goal(
 ) -> list[CommitmentCheck]:
     """Every commitment of ``goal``, each checked against the project's ``indicators``."""
     return [check(c, indicators) for c in find_commitments(goal, year)]
+
+
+def as_dict(k: CommitmentCheck) -> dict:
+    """A checked commitment as JSON-ready plain data (the ingest report, the goldens)."""
+    c = k.commitment
+    return {
+        "text": c.text,
+        "start": c.start,
+        "end": c.end,
+        "object": c.object,
+        "comparator": c.comparator,
+        "quantity": format(c.quantity, "f"),
+        "unit": c.unit,
+        "deadline": c.deadline.value if c.deadline else None,
+        "status": k.status,
+        "measured_by": [m.name for m in k.measures if m.agrees is not False],
+        "disagreeing": [
+            {"indicator": m.name, "target": m.target} for m in k.measures if m.agrees is False
+        ],
+    }
