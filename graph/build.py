@@ -23,6 +23,7 @@ from jixiao.extract.records import Indicator, Target
 from jixiao.extract.semantics.direction import is_inverse
 from jixiao.extract.target import parse_target
 from jixiao.graph import iris
+from jixiao.graph.commitments import add_commitments
 from jixiao.graph.namespaces import JX as JX_NS
 from jixiao.graph.semantics import Key, inferences, inferred_levels
 
@@ -249,6 +250,7 @@ def add_project(
         guess = inferred.get((proj.line, ind.position))
         concepts.update(add_indicator(out, s, ind, proj.line, proj.fiscal_year, guess))
     add_coverage(out, s, concepts)
+    add_commitments(out.add, s, proj)
     return s
 
 

@@ -35,6 +35,7 @@ from jixiao.extract.linking import (
 from jixiao.extract.summary import unexpected
 from jixiao.graph import iris
 from jixiao.graph.build import build_document
+from jixiao.graph.commitments import commitments_report
 from jixiao.graph.store import JX, ensure_ontology, stored_sha256
 from jixiao.graph.store_batch import replace_graphs
 from jixiao.graph.validate import report_graph, validate_and_store, validate_ntriples
@@ -57,6 +58,7 @@ class DocResult:
     seconds: float = 0.0
     error: str = ""
     issues: list[str] = field(default_factory=list)
+    commitments: list[dict[str, object]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {k: getattr(self, k) for k in self.__slots__}  # type: ignore[attr-defined]
@@ -188,6 +190,7 @@ def ingest_paths(
             indicators=sum(len(p.indicators) for p in doc.projects),
             seconds=item.seconds,
             issues=[i.code for i in doc.issues],
+            commitments=commitments_report(doc),
         )
         results.append(result)
         by_path[doc.path] = result

@@ -55,6 +55,7 @@ class JX(DefinedNamespace):
     Project: URIRef  # 项目: one project in one fiscal year's budget of one unit
     Indicator: URIRef  # 绩效指标: one 三级指标 of a project
     Target: URIRef  # 指标值: one target value, as printed and as parsed
+    Commitment: URIRef  # 目标承诺: quantity + unit + object stated in a goal text
     BudgetLine: URIRef  # 预算科目行: one row of a budget table
     SourceDocument: URIRef  # 来源文件: a published document (prov:Entity)
     DepartmentPerformanceTarget: URIRef  # 部门整体绩效目标: a key indicator of a department
@@ -78,6 +79,9 @@ class JX(DefinedNamespace):
     organization: URIRef  # budget line / document / department target → organisation
     renamedFrom: URIRef  # organisation (new name) → organisation (earlier name)
     hasIndicator: URIRef  # project → indicator
+    commits: URIRef  # project → jx:Commitment of its goal text
+    measuredBy: URIRef  # commitment → indicator that measures it (numbers agree)
+    disagreesWith: URIRef  # commitment → indicator that measures it with another number
     coversCategory: URIRef  # project → jx:Category… concept (derived from its indicators)
     lowerIsBetter: URIRef  # an inverse indicator (不满意率, 投诉率): derived from its name
     inferredLevel1: URIRef  # classifier's level-1 concept where none was printed
@@ -127,6 +131,13 @@ class JX(DefinedNamespace):
     weight: URIRef
     actual: URIRef
     score: URIRef
+
+    # Datatype properties: goal-text commitments
+    quantity: URIRef
+    object: URIRef
+    deadline: URIRef  # ISO 8601 date or period, as a string
+    spanStart: URIRef
+    spanEnd: URIRef
 
     # Datatype properties: targets
     rawText: URIRef
