@@ -2,7 +2,7 @@
 
 Each commitment :func:`extract.semantics.commitment_match.check_goal` finds becomes a
 ``jx:Commitment`` node ``<project>/c<n>`` (n from 1, in text order) with its text, span,
-object, quantity, unit, comparator and deadline; ``jx:measuredBy`` links the indicators
+object, quantity, unit and deadline; ``jx:measuredBy`` links the indicators
 whose targets agree (or print no number), ``jx:disagreesWith`` those that name another
 number. A commitment with neither is measured by no indicator
 (``queries/unmeasured_commitments.rq``).
@@ -23,8 +23,10 @@ from jixiao.graph import iris
 from jixiao.graph.namespaces import JX
 
 Add = Callable[[str, str, str], None]
-_NAMES = """Commitment commits rawText object quantity spanStart spanEnd unitText comparator
-deadline measuredBy disagreesWith"""
+# No jx:comparator: the target shapes select the subjects of jx:comparator (a commitment's
+# comparator stays in its text and in the ingest report).
+_NAMES = """Commitment commits rawText object quantity spanStart spanEnd unitText deadline
+measuredBy disagreesWith"""
 T = {name: f"<{getattr(JX, name)}>" for name in _NAMES.split()}
 T["type"] = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
@@ -53,8 +55,6 @@ def add_commitments(add: Add, project: str, proj: Project) -> list[CommitmentChe
         add(s, terms["spanEnd"], integer(c.end))
         if c.unit:
             add(s, terms["unitText"], string(c.unit))
-        if c.comparator:
-            add(s, terms["comparator"], string(c.comparator))
         if c.deadline is not None:
             add(s, terms["deadline"], string(c.deadline.value))
         for m in check.measures:
