@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from jixiao import queries
 from jixiao.api.listing import CATEGORY, Lacks, Mode, projects_query
+from jixiao.api.project_extras import commitments, self_evaluation
 from jixiao.api.select import (
     JX,
     JXID,
@@ -60,6 +61,10 @@ def build_router() -> APIRouter:
             raise QueryError(404, "not_found", f"no project {iri.value}")
         item = rows[0]
         item["indicators"] = select(request, _INDICATORS, {"project": iri})
+        evaluated = self_evaluation(request, iri)  # actual and score, only where reported
+        for row in item["indicators"]:
+            row.update(evaluated.get(row["id"], {}))
+        item["commitments"] = commitments(request, iri)
         item["findings"] = finding_items(select(request, _FINDINGS_OF, {"project": iri}))
         return item
 

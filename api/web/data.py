@@ -18,6 +18,7 @@ from fastapi import Request
 
 from jixiao.api import rest
 from jixiao.api.listing import Lacks, Mode, projects_query
+from jixiao.api.project_extras import commitments, self_evaluation
 from jixiao.api.select import JX, JXID, iri_term, select, unit_term, year_term
 from jixiao.api.web.findings import FindingQuery, findings
 from jixiao.api.web.i18n import CATEGORIES, CATEGORY_BY_IRI, SEVERITY_IRI
@@ -229,6 +230,12 @@ def project(request: Request, iri: str) -> dict[str, Any] | None:
     item["sources"] = select(request, _SOURCES, values)
     item["other_years"] = select(request, _OTHER_YEARS, values)
     item["indicator_groups"] = _indicator_groups(request, term)
+    evaluated = self_evaluation(request, term)
+    for _, rows in item["indicator_groups"]:
+        for row in rows:
+            row.update(evaluated.get(row["id"], {}))
+    item["self_evaluated"] = bool(evaluated)
+    item["commitments"] = commitments(request, term)
     item["findings"] = findings(request, FindingQuery(project=iri))
     return item
 
