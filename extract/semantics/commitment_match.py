@@ -134,8 +134,16 @@ def check(c: Commitment, indicators: tuple[Indicator, ...] | list[Indicator]) ->
 def check_goal(
     goal: str, indicators: tuple[Indicator, ...] | list[Indicator], year: int | None = None
 ) -> list[CommitmentCheck]:
-    """Every commitment of ``goal``, each checked against the project's ``indicators``."""
-    return [check(c, indicators) for c in find_commitments(goal, year)]
+    """Every commitment of ``goal``, each checked against the project's ``indicators``
+    (cached: ingest asks it for the report and again for the graph)."""
+    return list(_checked(goal, tuple(indicators), year))
+
+
+@lru_cache(maxsize=4096)
+def _checked(
+    goal: str, indicators: tuple[Indicator, ...], year: int | None
+) -> tuple[CommitmentCheck, ...]:
+    return tuple(check(c, indicators) for c in find_commitments(goal, year))
 
 
 def as_dict(k: CommitmentCheck) -> dict:

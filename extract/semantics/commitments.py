@@ -84,6 +84,7 @@ _LEAD_WORDS = re.compile(
 _TAIL_WORDS = re.compile(r"(?:各|均|总体|分别|全部|要)+$")
 _QUOTES = str.maketrans("", "", "“”\"'‘’《》「」")
 _SENTENCE = re.compile(r"[^。；;\n]+")
+_DATE_HINT = re.compile(r"年|月|季度|\d[./]\d")
 
 
 def _object_after(text: str, pos: int) -> tuple[str, int]:
@@ -164,15 +165,11 @@ def _number_first(
 def find_commitments(goal: str, year: int | None = None) -> list[Commitment]:
     """The commitments ``goal`` states, in text order, each with its span and deadline;
     ``year`` (the project's fiscal year) dates ``年底前`` and the like."""
-    from jixiao.extract.semantics.rules import load
-
-    found = deadlines(load()(goal), year) if goal else []
-    dates = [(d.start, d.end) for d in found]
     sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(goal)]
     out: list[Commitment] = []
     for m in _QTY_RE.finditer(goal):
         s, e = m.span("num")
-        if _in(dates, s, e) or _enumeration(goal, m):
+        if _enumeration(goal, m):
             continue
         if goal[max(0, s - 5) : s].rstrip().upper().endswith(("GB/T", "GB")):
             continue
@@ -220,4 +217,29 @@ def find_commitments(goal: str, year: int | None = None) -> list[Commitment]:
             )  # fmt: skip
             out.append(c)
     out.sort(key=lambda c: c.start)
-    return [c._replace(deadline=_deadline_for(found, c.start, sentences)) for c in out]
+    found = _dates_near(goal, out, sentences, year)
+    spans = [(d.start, d.end) for d in found]
+    kept = [c for c in out if not _number_in(spans, goal, c)]
+    return [c._replace(deadline=_deadline_for(found, c.start, sentences)) for c in kept]
+
+
+def _number_in(spans: list[tuple[int, int]], goal: str, c: Commitment) -> bool:
+    """The commitment's number is part of a date (2023.07-2024.01 read as 2023.07)."""
+    m = re.search(re.escape(format(c.quantity, "f")), goal[c.start : c.end])
+    return m is not None and _in(spans, c.start + m.start(), c.start + m.end())
+
+
+def _dates_near(
+    goal: str, found: list[Commitment], sentences: list[tuple[int, int]], year: int | None
+) -> list[Deadline]:
+    """The deadlines of the sentences that state commitments (the spaCy pipeline runs on
+    those sentences only, and only where a date word is printed: most goals have none)."""
+    from jixiao.extract.semantics.rules import load
+
+    out: list[Deadline] = []
+    for s, e in sentences:
+        if not any(s <= c.start < e for c in found) or not _DATE_HINT.search(goal, s, e):
+            continue
+        for d in deadlines(load()(goal[s:e]), year):
+            out.append(d._replace(start=d.start + s, end=d.end + s))
+    return out
