@@ -29,9 +29,11 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
         "JIXIAO_QUERY_TIMEOUT",
         "seconds a query may run before its worker process is killed (default 30)",
     ),
-    "row_cap": (
+    "sparql_row_cap": (
         "JIXIAO_ROW_CAP",
-        "most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) in one answer (default 10000)",
+        "most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) in one /sparql answer; a longer "
+        "answer is refused with 422 row_cap before any of it is sent, never cut short "
+        "(default: no cap)",
     ),
     "workers": ("JIXIAO_WORKERS", "number of query worker processes (default 2)"),
     "api_token": (
@@ -74,6 +76,9 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
 }
 
 
+PAGE_ROWS = 10_000
+
+
 class SettingsError(ValueError):
     """A ``JIXIAO_*`` variable (or option) that cannot be used; the message is one line
     naming the variable, its value and what is expected."""
@@ -92,7 +97,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     query_timeout: float = 30.0
-    row_cap: int = 10_000
+    sparql_row_cap: int | None = None
     workers: int = 2
     api_token: str | None = None
     upload_limit: int = 20 * 1024 * 1024
@@ -107,7 +112,10 @@ class Settings:
         problems = {
             "query_timeout": (self.query_timeout <= 0, "a positive number of seconds"),
             "cache_mb": (self.cache_mb < 0, "a number of megabytes, 0 or more"),
-            "row_cap": (self.row_cap < 1, "a whole number, at least 1"),
+            "sparql_row_cap": (
+                self.sparql_row_cap is not None and self.sparql_row_cap < 1,
+                "a whole number, at least 1 (unset: no cap)",
+            ),
             "workers": (self.workers < 1, "a whole number, at least 1"),
             "port": (not 0 <= self.port <= 65535, "a TCP port, 0 to 65535"),
             "upload_limit": (self.upload_limit < 1, "a number of bytes, at least 1"),
@@ -124,6 +132,12 @@ class Settings:
                 value = getattr(self, name)
                 variable = DOCUMENTED[name][0]
                 raise SettingsError(f"{name} {value!r} ({variable} or option): expected {expected}")
+
+    @property
+    def row_cap(self) -> int:
+        """Rows the web pages show or read at once: the /sparql cap when one is set, else
+        :data:`PAGE_ROWS` (an HTML table of a million rows helps nobody)."""
+        return self.sparql_row_cap or PAGE_ROWS
 
     @property
     def checkpoint_root(self) -> Path:
@@ -159,7 +173,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         "host": str,
         "port": int,
         "query_timeout": float,
-        "row_cap": int,
+        "sparql_row_cap": int,
         "workers": int,
         "api_token": str,
         "upload_limit": int,
