@@ -172,9 +172,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return current.name if current is not None else None
 
     app.add_middleware(ConditionalGet, generation=generation)
-    # Outermost: answers of 1 KB and more are compressed when the client accepts gzip. SPARQL
-    # answers are whole bodies (api/sparql.py), so no streamed answer is held back by it.
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # Outermost: answers of 1 KB and more are compressed when the client accepts gzip, long
+    # /sparql answers chunk by chunk as they stream. Level 1: on a 23 MiB JSON answer level 9
+    # held the stream to 38k rows/s against 84k plain (benchmarks/sparql_full.py); on 16 MB
+    # of results JSON level 1 is 5.5x faster than 9 for a 7 % larger body.
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=1)
     _install_error_handlers(app)
     app.include_router(sparql.build_router())
     app.include_router(rest.build_router())
