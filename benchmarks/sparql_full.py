@@ -124,8 +124,9 @@ def main(argv: list[str] | None = None) -> None:
                 own = times[name]
                 print(
                     f"{name:4} {encoding:8}  served {rows / seconds:>10,.0f} rows/s "
-                    f"({seconds:.3f} s, {size / 2**20:.1f} MiB)   direct pyoxigraph {rows / own:>10,.0f} rows/s "
-                    f"({own:.3f} s)   served/direct {own / seconds:.2f}"
+                    f"({seconds:.3f} s, {size / 2**20:.1f} MiB)   "
+                    f"direct pyoxigraph {rows / own:>10,.0f} rows/s ({own:.3f} s)   "
+                    f"served/direct {own / seconds:.2f}"
                 )
         finally:
             process.terminate()
