@@ -18,7 +18,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from jixiao.api.common import STORE_HELP, RuntimeFailure, UsageError, in_use, is_locked
+from jixiao.api.common import (
+    STORE_HELP,
+    RuntimeFailure,
+    UsageError,
+    in_use,
+    is_locked,
+    run_command,
+)
 from jixiao.api.settings import Settings, SettingsError, from_env
 
 
@@ -152,10 +159,11 @@ def _http_protocol() -> object:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m jixiao.api.cmd_serve …`` is ``jixiao serve …``."""
-    from jixiao.api.cli import main as cli_main
-
-    return cli_main(["serve", *(sys.argv[1:] if argv is None else argv)])
+    """``python -m jixiao.api.cmd_serve …`` is ``jixiao serve …`` (without importing
+    :mod:`api.cli`, which imports this module)."""
+    parser = argparse.ArgumentParser(prog="jixiao")
+    register(parser.add_subparsers(dest="command", required=True))
+    return run_command(parser.parse_args(["serve", *(sys.argv[1:] if argv is None else argv)]))
 
 
 if __name__ == "__main__":

@@ -40,9 +40,10 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 import pyoxigraph as ox
 
-UNION_GRAPH = "urn:jixiao:union"
-INTERNAL = "urn:jixiao:"  # staged graphs, the swap journal, the union: never data
-DATA_GRAPHS = "https://w3id.org/jixiao/id/"  # every document, report and ontology graph
+from jixiao.graph.remote_layout import DATA_GRAPHS, INTERNAL, UNION_GRAPH
+
+__all__ = ["DATA_GRAPHS", "INTERNAL", "UNION_GRAPH", "RemoteStore", "StoreError", "open_remote"]
+
 GRAPH_LIST_SECONDS = 5.0
 KINDS = ("oxigraph", "virtuoso", "generic")
 _PATHS = {  # kind → (query, update, graph store) paths; with credentials for Virtuoso
