@@ -6,17 +6,21 @@ each field of :class:`Settings` is documented there.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from jixiao.graph.remote import is_url
 from jixiao.graph.store import DEFAULT_STORE, store_path
 
 DOCUMENTED: dict[str, tuple[str, str]] = {
     "store": (
         "JIXIAO_STORE",
-        f"directory of the primary pyoxigraph store (default ./{DEFAULT_STORE})",
+        f"directory of the primary pyoxigraph store (default ./{DEFAULT_STORE}), or the URL "
+        "of a SPARQL 1.1 server (http…): queries are then sent to the server",
     ),
     "checkpoints": (
         "JIXIAO_CHECKPOINTS",
@@ -92,7 +96,7 @@ _EXPECTED = {
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    store: Path
+    store: Path | str  # a directory, or a SPARQL server's URL (str)
     checkpoints: Path | None = None
     host: str = "127.0.0.1"
     port: int = 8000
@@ -140,18 +144,30 @@ class Settings:
         return self.sparql_row_cap or PAGE_ROWS
 
     @property
+    def remote(self) -> bool:
+        """Whether the store is a SPARQL server (a URL) rather than a directory."""
+        return isinstance(self.store, str)
+
+    def _local(self, suffix: str) -> Path:
+        """``<store><suffix>`` next to the store; for a server, a folder per URL under the
+        system's temporary directory."""
+        if isinstance(self.store, str):
+            digest = hashlib.sha256(self.store.encode("utf-8")).hexdigest()[:12]
+            return Path(tempfile.gettempdir()) / f"jixiao-{digest}{suffix}"
+        resolved = self.store.resolve()
+        return resolved.with_name(resolved.name + suffix)
+
+    @property
     def checkpoint_root(self) -> Path:
         if self.checkpoints is not None:
             return self.checkpoints
-        resolved = self.store.resolve()
-        return resolved.with_name(resolved.name + ".checkpoints")
+        return self._local(".checkpoints")
 
     @property
     def upload_root(self) -> Path:
         """The private folder (mode 0700) uploads are written to before their ingest:
         ``<store>.uploads`` next to the store; emptied when the service starts."""
-        resolved = self.store.resolve()
-        return resolved.with_name(resolved.name + ".uploads")
+        return self._local(".uploads")
 
     def with_overrides(self, **values: object) -> Settings:
         """A copy with the given fields replaced; ``None`` values are ignored."""
@@ -167,7 +183,8 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         value = env.get(DOCUMENTED[name][0])
         return value if value not in (None, "") else None
 
-    values: dict[str, object] = {"store": store_path(get("store"))}
+    raw_store = get("store")
+    values: dict[str, object] = {"store": raw_store if is_url(raw_store) else store_path(raw_store)}
     converters = {
         "checkpoints": Path,
         "host": str,
