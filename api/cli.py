@@ -7,13 +7,11 @@ status of :data:`api.common.EXIT_CODES` (argparse's own usage errors exit 2 as w
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 
 import jixiao
 from jixiao.api import cmd_export, cmd_extract, cmd_graph, cmd_ingest, cmd_serve, cmd_validate
-from jixiao.api.common import EXIT_CODES, EXIT_USAGE, CommandError
-from jixiao.api.settings import SettingsError
+from jixiao.api.common import EXIT_CODES, run_command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,15 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return int(args.func(args))
-    except CommandError as error:
-        print(f"jixiao {args.command}: {error}", file=sys.stderr)
-        return error.status
-    except SettingsError as error:
-        print(f"jixiao {args.command}: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    return run_command(build_parser().parse_args(argv))
 
 
 if __name__ == "__main__":  # pragma: no cover

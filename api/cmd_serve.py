@@ -18,7 +18,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from jixiao.api.common import STORE_HELP, RuntimeFailure, UsageError, in_use, is_locked
+from jixiao.api.common import (
+    STORE_HELP,
+    RuntimeFailure,
+    UsageError,
+    in_use,
+    is_locked,
+    run_command,
+)
 from jixiao.api.settings import Settings, SettingsError, from_env
 
 
@@ -44,11 +51,19 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def _check_store(settings: Settings) -> None:
-    """Fail now, in one line, if another process holds the store (another serve, an ingest)."""
+    """Fail now, in one line, if another process holds the store (another serve, an ingest),
+    or the SPARQL server cannot be reached (the message never carries credentials)."""
     import gc
 
+    from jixiao.graph.remote import StoreError, open_remote
     from jixiao.graph.store import open_store
 
+    if isinstance(settings.store, str):
+        try:
+            open_remote(settings.store).close()
+        except StoreError as error:
+            raise RuntimeFailure(f"cannot use the store: {error}") from None
+        return
     try:
         store = open_store(settings.store)
     except OSError as error:
@@ -82,21 +97,17 @@ def announce(app: Any, line: str) -> None:
 
 
 def serve_cmd(args: argparse.Namespace) -> int:
-    import os
-
     import uvicorn
 
     from jixiao.api.app import create_app
     from jixiao.graph.remote import is_url
 
-    if is_url(args.store or os.environ.get("JIXIAO_STORE")):
-        raise UsageError(
-            "a SPARQL server's store cannot be served yet (its own endpoint answers SPARQL);"
-            " give a store directory"
-        )
+    store: Path | str | None = None
+    if args.store:
+        store = args.store if is_url(args.store) else Path(args.store)
     try:
         settings = from_env().with_overrides(
-            store=Path(args.store) if args.store else None,
+            store=store,
             host=args.host,
             port=args.port,
             query_timeout=args.query_timeout,
@@ -121,7 +132,7 @@ def serve_cmd(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve", help="serve the SPARQL endpoint and the REST API")
-    p.add_argument("--store", metavar="DIR", help=STORE_HELP)  # a URL is refused below
+    p.add_argument("--store", metavar="DIR|URL", help=STORE_HELP)
     p.add_argument("--host", help="address to listen on (default $JIXIAO_HOST or 127.0.0.1)")
     p.add_argument("--port", type=int, help="TCP port, 0 for any free one (default 8000)")
     p.add_argument(
@@ -152,10 +163,11 @@ def _http_protocol() -> object:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m jixiao.api.cmd_serve …`` is ``jixiao serve …``."""
-    from jixiao.api.cli import main as cli_main
-
-    return cli_main(["serve", *(sys.argv[1:] if argv is None else argv)])
+    """``python -m jixiao.api.cmd_serve …`` is ``jixiao serve …`` (without importing
+    :mod:`api.cli`, which imports this module)."""
+    parser = argparse.ArgumentParser(prog="jixiao")
+    register(parser.add_subparsers(dest="command", required=True))
+    return run_command(parser.parse_args(["serve", *(sys.argv[1:] if argv is None else argv)]))
 
 
 if __name__ == "__main__":

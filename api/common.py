@@ -16,6 +16,7 @@ and opening a store read-only while another process writes it is undefined behav
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shutil
@@ -52,6 +53,21 @@ class UsageError(CommandError):
 
 class RuntimeFailure(CommandError):
     status = EXIT_RUNTIME
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run a parsed command (its ``func``); an error is one line on stderr,
+    ``jixiao COMMAND: message``, and its exit status."""
+    from jixiao.api.settings import SettingsError
+
+    try:
+        return int(args.func(args))
+    except CommandError as error:
+        print(f"jixiao {args.command}: {error}", file=sys.stderr)
+        return error.status
+    except SettingsError as error:
+        print(f"jixiao {args.command}: {error}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def is_locked(error: OSError) -> bool:

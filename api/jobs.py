@@ -72,7 +72,7 @@ class Term:
 class Job:
     query: str
     fmt: str  # a key of RESULT_FORMATS or GRAPH_FORMATS
-    row_cap: int
+    row_cap: int | None = None  # more rows or triples than this: an error (None: no cap)
     media: str = ""  # the negotiated media type (the parent labels the answer with it)
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
@@ -88,4 +88,4 @@ class Answer:
     kind: str  # "boolean" | "solutions" | "graph"
     fmt: str
     body: bytes
-    truncated: bool
+    truncated: bool = False  # never set any more: a cap is an error, not a short answer

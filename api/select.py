@@ -59,7 +59,7 @@ def make_job(request: Request, text: str, fmt: str, bindings: dict[str, Term | N
     return Job(
         query=text,
         fmt=fmt,
-        row_cap=service.settings.row_cap,
+        row_cap=None,  # pages are cut by the queries themselves; JIXIAO_ROW_CAP is /sparql's
         prefixes=(*service.prefixes.items(), ("sh", SH)),
         bindings=tuple((k, v) for k, v in bindings.items() if v is not None),
     )

@@ -6,17 +6,21 @@ each field of :class:`Settings` is documented there.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from jixiao.graph.remote import is_url
 from jixiao.graph.store import DEFAULT_STORE, store_path
 
 DOCUMENTED: dict[str, tuple[str, str]] = {
     "store": (
         "JIXIAO_STORE",
-        f"directory of the primary pyoxigraph store (default ./{DEFAULT_STORE})",
+        f"directory of the primary pyoxigraph store (default ./{DEFAULT_STORE}), or the URL "
+        "of a SPARQL 1.1 server (http…): queries are then sent to the server",
     ),
     "checkpoints": (
         "JIXIAO_CHECKPOINTS",
@@ -29,9 +33,11 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
         "JIXIAO_QUERY_TIMEOUT",
         "seconds a query may run before its worker process is killed (default 30)",
     ),
-    "row_cap": (
+    "sparql_row_cap": (
         "JIXIAO_ROW_CAP",
-        "most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) in one answer (default 10000)",
+        "most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) in one /sparql answer; a longer "
+        "answer is refused with 422 row_cap before any of it is sent, never cut short "
+        "(default: no cap)",
     ),
     "workers": ("JIXIAO_WORKERS", "number of query worker processes (default 2)"),
     "api_token": (
@@ -74,6 +80,9 @@ DOCUMENTED: dict[str, tuple[str, str]] = {
 }
 
 
+PAGE_ROWS = 10_000
+
+
 class SettingsError(ValueError):
     """A ``JIXIAO_*`` variable (or option) that cannot be used; the message is one line
     naming the variable, its value and what is expected."""
@@ -87,12 +96,12 @@ _EXPECTED = {
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    store: Path
+    store: Path | str  # a directory, or a SPARQL server's URL (str)
     checkpoints: Path | None = None
     host: str = "127.0.0.1"
     port: int = 8000
     query_timeout: float = 30.0
-    row_cap: int = 10_000
+    sparql_row_cap: int | None = None
     workers: int = 2
     api_token: str | None = None
     upload_limit: int = 20 * 1024 * 1024
@@ -107,7 +116,10 @@ class Settings:
         problems = {
             "query_timeout": (self.query_timeout <= 0, "a positive number of seconds"),
             "cache_mb": (self.cache_mb < 0, "a number of megabytes, 0 or more"),
-            "row_cap": (self.row_cap < 1, "a whole number, at least 1"),
+            "sparql_row_cap": (
+                self.sparql_row_cap is not None and self.sparql_row_cap < 1,
+                "a whole number, at least 1 (unset: no cap)",
+            ),
             "workers": (self.workers < 1, "a whole number, at least 1"),
             "port": (not 0 <= self.port <= 65535, "a TCP port, 0 to 65535"),
             "upload_limit": (self.upload_limit < 1, "a number of bytes, at least 1"),
@@ -126,18 +138,36 @@ class Settings:
                 raise SettingsError(f"{name} {value!r} ({variable} or option): expected {expected}")
 
     @property
+    def row_cap(self) -> int:
+        """Rows the web pages show or read at once: the /sparql cap when one is set, else
+        :data:`PAGE_ROWS` (an HTML table of a million rows helps nobody)."""
+        return self.sparql_row_cap or PAGE_ROWS
+
+    @property
+    def remote(self) -> bool:
+        """Whether the store is a SPARQL server (a URL) rather than a directory."""
+        return isinstance(self.store, str)
+
+    def _local(self, suffix: str) -> Path:
+        """``<store><suffix>`` next to the store; for a server, a folder per URL under the
+        system's temporary directory."""
+        if isinstance(self.store, str):
+            digest = hashlib.sha256(self.store.encode("utf-8")).hexdigest()[:12]
+            return Path(tempfile.gettempdir()) / f"jixiao-{digest}{suffix}"
+        resolved = self.store.resolve()
+        return resolved.with_name(resolved.name + suffix)
+
+    @property
     def checkpoint_root(self) -> Path:
         if self.checkpoints is not None:
             return self.checkpoints
-        resolved = self.store.resolve()
-        return resolved.with_name(resolved.name + ".checkpoints")
+        return self._local(".checkpoints")
 
     @property
     def upload_root(self) -> Path:
         """The private folder (mode 0700) uploads are written to before their ingest:
         ``<store>.uploads`` next to the store; emptied when the service starts."""
-        resolved = self.store.resolve()
-        return resolved.with_name(resolved.name + ".uploads")
+        return self._local(".uploads")
 
     def with_overrides(self, **values: object) -> Settings:
         """A copy with the given fields replaced; ``None`` values are ignored."""
@@ -153,13 +183,14 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         value = env.get(DOCUMENTED[name][0])
         return value if value not in (None, "") else None
 
-    values: dict[str, object] = {"store": store_path(get("store"))}
+    raw_store = get("store")
+    values: dict[str, object] = {"store": raw_store if is_url(raw_store) else store_path(raw_store)}
     converters = {
         "checkpoints": Path,
         "host": str,
         "port": int,
         "query_timeout": float,
-        "row_cap": int,
+        "sparql_row_cap": int,
         "workers": int,
         "api_token": str,
         "upload_limit": int,

@@ -10,7 +10,10 @@
   workers cannot open sockets anyway (:mod:`api.sandbox`). FROM / FROM NAMED only name
   graphs of this store: an IRI that is not one is refused.
 - A GET query over the size limit is 414 (POST it); a POST body over it is 413.
-- Results by content negotiation (:data:`RESULT_MEDIA`, :data:`GRAPH_MEDIA`), 406 otherwise.
+- Results by content negotiation (:data:`RESULT_MEDIA`, :data:`GRAPH_MEDIA`), 406 otherwise,
+  serialised by pyoxigraph in the query worker and streamed in chunks as it writes them:
+  every row, unless ``JIXIAO_ROW_CAP`` is set and the answer is longer (then 422 before any
+  byte). A failure after the first byte breaks the connection off: never a short 200.
 - GET without a query answers the Service Description.
 """
 
@@ -20,10 +23,11 @@ from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from jixiao.api.sparql_scan import Scan, ScanError, scan_query
-from jixiao.api.workers import GRAPH_FORMATS, Job, QueryError
+from jixiao.api.workers import GRAPH_FORMATS, Job, QueryError, Stream
 
 __all__ = ["Scan", "build_job", "negotiate", "scan_query"]
 
@@ -207,7 +211,7 @@ _INLINE_SCAN = 16 * 1024
 def build_job(
     params: dict[str, list[str]],
     accept: str | None,
-    row_cap: int,
+    row_cap: int | None,
     prefixes: dict[str, str],
     base_iri: str | None = None,
 ) -> Job | None:
@@ -301,11 +305,14 @@ def _endpoint(request: Request) -> str:
         return "http://localhost/sparql"
 
 
-def _respond(body: bytes, media: str, truncated: bool = False) -> Response:
-    headers = {"Vary": "Accept"}
-    if truncated:
-        headers["X-Jixiao-Truncated"] = "true"
-    return Response(content=body, media_type=media, headers=headers)
+def _respond(body: bytes, media: str) -> Response:
+    return Response(content=body, media_type=media, headers={"Vary": "Accept"})
+
+
+def _streamed(stream: Stream, media: str) -> StreamingResponse:
+    """A long answer sent as its worker writes it (chunked); a failure after the first byte
+    breaks the connection off, so a client never takes a cut answer for a whole one."""
+    return StreamingResponse(stream.chunks, media_type=media, headers={"Vary": "Accept"})
 
 
 _DOC_PARAMS = [
@@ -329,7 +336,7 @@ def build_router() -> APIRouter:
         accept = request.headers.get("accept")
         endpoint = _endpoint(request)
         size = sum(len(v) for v in params.get("query", ()))
-        arguments = (params, accept, settings.row_cap, service.prefixes, endpoint)
+        arguments = (params, accept, settings.sparql_row_cap, service.prefixes, endpoint)
         if size > _INLINE_SCAN:  # scanning takes ~2 µs a token: off the event loop
             job = await run_in_threadpool(build_job, *arguments)
         else:
@@ -342,10 +349,12 @@ def build_router() -> APIRouter:
                 raise QueryError(406, "not_acceptable", "the Service Description is RDF")
             return _respond(service_description(endpoint, GRAPH_MEDIA[media]), media)
         answer = service.pool.cached(job) or await run_in_threadpool(
-            service.pool.run, job, settings.query_timeout
+            service.pool.stream, job, settings.query_timeout
         )
         media = job.media if answer.fmt == job.fmt else FORMAT_MEDIA[answer.fmt]
-        return _respond(answer.body, media, answer.truncated)
+        if isinstance(answer, Stream):
+            return _streamed(answer, media)
+        return _respond(answer.body, media)
 
     for path in ("/sparql", "/sparql/"):
         for method in ("GET", "POST"):

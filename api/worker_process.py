@@ -8,17 +8,20 @@ its memory (:func:`api.sandbox.limit_memory`), a seccomp filter forbids network 
 element or chained operator, and overflowed the default 8 MiB at a few thousand
 (``1+1+…``, ``{} UNION {} …``), which killed the process with SIGSEGV.
 
-Replies: ``("ok", Answer)``, ``("error", status, code, message)`` for the client,
+Replies: the answer, serialised by pyoxigraph's own serialisers and streamed in chunks
+(:class:`Sink`: ``("ok", Answer)`` for a short one; ``("start", …)``, ``("chunk", …)``…,
+``("end",)`` for a long one), or ``("error", status, code, message)`` for the client,
 ``("internal", detail)`` and ``("memory", detail)`` for the service to log and answer
-without the detail.
+without the detail. An error after ``"start"`` means the answer is broken off.
 """
 
 from __future__ import annotations
 
 import faulthandler
-import json
+import itertools
 import os
 import threading
+from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -28,59 +31,50 @@ from jixiao.api.jobs import GRAPH_FORMATS, RESULT_FORMATS, Answer, Job, QueryErr
 from jixiao.api.sandbox import forbid_network, limit_memory
 
 QUERY_STACK = 256 * 2**20
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+CHUNK = 256 * 1024  # bytes per message of a streamed answer; a smaller answer is one message
 
 
-def _term_json(term: Any) -> dict[str, Any]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != _XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    return {  # an RDF-star triple term
-        "type": "triple",
-        "value": {
-            "subject": _term_json(term.subject),
-            "predicate": _term_json(term.predicate),
-            "object": _term_json(term.object),
-        },
-    }
+class Sink:
+    """What pyoxigraph's serialisers write to: the bytes go to ``send`` in messages of
+    :data:`CHUNK` bytes. An answer that ends within its first chunk is one ``("ok", Answer)``
+    message (the service may cache it); a longer one is ``("start", kind, fmt, bytes)``, then
+    ``("chunk", bytes)``… and ``("end",)``."""
+
+    def __init__(self, send: Callable[[tuple[Any, ...]], None], kind: str, fmt: str) -> None:
+        self.send, self.kind, self.fmt = send, kind, fmt
+        self.started = False
+        self._buffer = bytearray()
+
+    def write(self, data: bytes) -> int:
+        self._buffer += data
+        if len(self._buffer) >= CHUNK:
+            self._pass_on()
+        return len(data)
+
+    def flush(self) -> None:
+        """pyoxigraph flushes when it is done; chunks go when they are full."""
+
+    def _pass_on(self) -> None:
+        data = bytes(self._buffer)
+        self._buffer.clear()
+        self.send(("chunk", data) if self.started else ("start", self.kind, self.fmt, data))
+        self.started = True
+
+    def finish(self) -> None:
+        if not self.started:
+            self.send(("ok", Answer(self.kind, self.fmt, bytes(self._buffer), False)))
+            return
+        if self._buffer:
+            self._pass_on()
+        self.send(("end",))
 
 
-def _solutions(result: ox.QuerySolutions, fmt: str, cap: int) -> tuple[bytes, bool]:
-    names = [v.value for v in result.variables]
-    rows: list[dict[str, Any]] = []
-    truncated = False
-    for solution in result:
-        if len(rows) == cap:
-            truncated = True
-            break
-        row = {}
-        for name in names:
-            term = solution[name]
-            if term is not None:
-                row[name] = _term_json(term)
-        rows.append(row)
-    doc = json.dumps(
-        {"head": {"vars": names}, "results": {"bindings": rows}},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode("utf-8")
-    if fmt == "json":
-        return doc, truncated
-    parsed = ox.parse_query_results(doc, format=ox.QueryResultsFormat.JSON)
-    return parsed.serialize(format=RESULT_FORMATS[fmt]) or b"", truncated
-
-
-def execute(store: ox.Store, job: Job) -> Answer:
-    """Run ``job`` on ``store`` (in a worker, or in-process for tests). The query's own
-    mistakes become :class:`QueryError` (400); store and system errors propagate."""
+def execute(store: ox.Store, job: Job, send: Callable[[tuple[Any, ...]], None]) -> None:
+    """Run ``job`` on ``store`` (in a worker, or in-process for tests), its answer serialised
+    by pyoxigraph into ``send`` (see :class:`Sink`). The query's own mistakes become
+    :class:`QueryError` (400), and an answer over ``job.row_cap`` rows or triples a
+    :class:`QueryError` (422) before any of it is sent; store and system errors propagate
+    (after a ``"start"`` message too: the service then breaks the stream off)."""
     if job.default_graphs is None and job.named_graphs is None:
         for iri in job.from_iris:
             if not store.contains_named_graph(ox.NamedNode(iri)):
@@ -96,7 +90,7 @@ def execute(store: ox.Store, job: Job) -> Answer:
     if job.bindings:
         kwargs["substitutions"] = {ox.Variable(n): t.to_ox() for n, t in job.bindings}
     try:  # pyoxigraph evaluates lazily: errors may come while the rows are read
-        return _answer(store.query(job.query, **kwargs), job)
+        _answer(lambda: store.query(job.query, **kwargs), job, send)
     except SyntaxError as error:
         raise QueryError(400, "query_syntax", _public(str(error), job)) from None
     except (ValueError, RuntimeError) as error:
@@ -108,24 +102,45 @@ def _public(message: str, job: Job) -> str:
     return message.replace(job.checkpoint, "<store>") if job.checkpoint else message
 
 
-def _answer(result: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, job: Job) -> Answer:
+def over_cap(cap: int, what: str) -> QueryError:
+    return QueryError(
+        422,
+        "row_cap",
+        f"the answer has more than {cap} {what}, the most this service gives in one answer "
+        "(JIXIAO_ROW_CAP): narrow the query, or page it with LIMIT and OFFSET",
+    )
+
+
+def _answer(
+    run: Callable[[], ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples],
+    job: Job,
+    send: Callable[[tuple[Any, ...]], None],
+) -> None:
+    result = run()
     if isinstance(result, ox.QueryBoolean):
         fmt = job.fmt if job.fmt in ("json", "xml") else "json"
-        return Answer("boolean", fmt, result.serialize(format=RESULT_FORMATS[fmt]) or b"", False)
-    if isinstance(result, ox.QuerySolutions):
+        sink = Sink(send, "boolean", fmt)
+        result.serialize(sink, format=RESULT_FORMATS[fmt])
+    elif isinstance(result, ox.QuerySolutions):
         fmt = job.fmt if job.fmt in RESULT_FORMATS else "json"
-        body, truncated = _solutions(result, fmt, job.row_cap)
-        return Answer("solutions", fmt, body, truncated)
-    fmt = job.fmt if job.fmt in GRAPH_FORMATS else "ttl"
-    triples = []
-    truncated = False
-    for triple in result:
-        if len(triples) == job.row_cap:
-            truncated = True
-            break
-        triples.append(triple)
-    body = ox.serialize(triples, format=GRAPH_FORMATS[fmt], prefixes=dict(job.prefixes) or None)
-    return Answer("graph", fmt, body or b"", truncated)
+        if job.row_cap is not None:  # counted first, then run again to be serialised
+            if sum(1 for _ in itertools.islice(result, job.row_cap + 1)) > job.row_cap:
+                raise over_cap(job.row_cap, "rows")
+            result = run()
+            assert isinstance(result, ox.QuerySolutions)
+        sink = Sink(send, "solutions", fmt)
+        result.serialize(sink, format=RESULT_FORMATS[fmt])
+    else:
+        fmt = job.fmt if job.fmt in GRAPH_FORMATS else "ttl"
+        triples: Iterable[ox.Triple] = result
+        if job.row_cap is not None:
+            triples = list(itertools.islice(result, job.row_cap + 1))
+            if len(triples) > job.row_cap:  # type: ignore[arg-type]
+                raise over_cap(job.row_cap, "triples")
+        sink = Sink(send, "graph", fmt)
+        prefixes = dict(job.prefixes) or None
+        ox.serialize(triples, sink, format=GRAPH_FORMATS[fmt], prefixes=prefixes)
+    sink.finish()
 
 
 def worker_main(conn: Connection, log_path: str, memory_mb: int) -> None:  # pragma: no cover
@@ -155,7 +170,7 @@ def _serve(conn: Connection, sandbox_problem: str | None) -> None:  # pragma: no
             if opened is None or opened[0] != job.checkpoint:
                 opened = None
                 opened = (job.checkpoint, ox.Store.read_only(job.checkpoint))
-            conn.send(("ok", execute(opened[1], job)))
+            execute(opened[1], job, conn.send)
         except QueryError as error:
             conn.send(("error", error.status, error.code, error.message))
         except MemoryError as error:

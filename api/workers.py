@@ -4,7 +4,9 @@ pyoxigraph cannot cancel a running query from Python, so each query is sent to o
 small pool of processes (``spawn``: no inherited RocksDB threads; what a worker does to
 itself first is in :mod:`api.worker_process`). A worker opens the newest checkpoint of the
 primary store read-only (:meth:`pyoxigraph.Store.read_only`), runs the query and answers
-with bytes already serialised in the requested format, at most ``row_cap`` rows or triples.
+with bytes serialised by pyoxigraph in the requested format: whole when short, else streamed
+in chunks (:meth:`QueryPool.stream`). A job with a ``row_cap`` whose answer is longer gets an
+error (422) before any byte, never a shortened answer.
 When the deadline passes the parent kills that worker, starts a replacement in the
 background and answers 503; when a worker dies (memory cap, crash) it is replaced too and
 the client gets 503 (memory) or 500 with an error id, never the details (those are logged).
@@ -25,6 +27,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -47,7 +50,7 @@ from jixiao.api.worker_process import worker_main
 
 __all__ = [
     "GRAPH_FORMATS", "RESULT_FORMATS", "Answer", "Checkpoints", "Job", "QueryError",
-    "QueryPool", "Term",
+    "QueryPool", "Stream", "Term",
 ]  # fmt: skip
 LOG = logging.getLogger("jixiao.api.workers")
 _LOG_TAIL = 8192
@@ -99,6 +102,17 @@ class Checkpoints:
         for child in self.root.iterdir():
             if child.name.startswith("ckpt-") and str(child) not in keep:
                 shutil.rmtree(child, ignore_errors=True)
+
+
+@dataclass
+class Stream:
+    """A long answer read from its worker while it is sent: iterate ``chunks`` once (the
+    worker and ``checkpoint`` are held until it ends or is closed)."""
+
+    kind: str
+    fmt: str
+    chunks: Iterator[bytes]
+    checkpoint: str
 
 
 @dataclass
@@ -204,8 +218,22 @@ class QueryPool:
         return None if key is None else self.cache.get(key[1])  # type: ignore[union-attr]
 
     def run(self, job: Job, timeout: float, client: str | None = None) -> Answer:
-        """Answer ``job`` within ``timeout`` seconds (waiting for a worker included), else
-        kill its worker and raise 503. ``client`` defaults to :data:`api.fair.CLIENT`."""
+        """Answer ``job`` whole within ``timeout`` seconds (waiting for a worker included),
+        else kill its worker and raise 503. ``client`` defaults to :data:`api.fair.CLIENT`."""
+        answer = self.stream(job, timeout, client)
+        if isinstance(answer, Answer):
+            return answer
+        whole = Answer(answer.kind, answer.fmt, b"".join(answer.chunks), False)
+        key = self._key(job)
+        if key is not None and key[0] == answer.checkpoint:
+            self.cache.put(key[1], whole)  # type: ignore[union-attr]
+        return whole
+
+    def stream(self, job: Job, timeout: float, client: str | None = None) -> Answer | Stream:
+        """``job``'s answer: whole (:class:`Answer`) when it is short, else a
+        :class:`Stream` of its chunks, read from the worker as the caller iterates it. Errors
+        known before the first byte raise here; a stream that fails later (time limit,
+        worker death) raises from its iteration. The time limit covers the whole answer."""
         key = self._key(job)
         if key is not None:
             hit = self.cache.get(key[1])  # type: ignore[union-attr]
@@ -220,39 +248,101 @@ class QueryPool:
             self._gate.put(worker)
             self._gate.release(who)
             raise
+        streaming = False
         try:
-            reply = self._ask(worker, _with_checkpoint(job, path), deadline, timeout)
+            first = self._first(worker, _with_checkpoint(job, path), deadline, timeout)
+            if first[0] == "start":
+                chunks = self._rest(worker, first[3], deadline, timeout, path, who)
+                next(chunks)  # inside its try: closing it now releases the worker
+                streaming = True
+                return Stream(first[1], first[2], chunks, path)
         finally:
-            self._checkpoints.release(path)
-            self._gate.release(who)
+            if not streaming:
+                self._checkpoints.release(path)
+                self._gate.release(who)
+        answer: Answer = first[1]
         if key is not None and key[0] == path:  # computed on the data the key names
-            self.cache.put(key[1], reply)  # type: ignore[union-attr]
-        return reply
+            self.cache.put(key[1], answer)  # type: ignore[union-attr]
+        return answer
 
-    def _ask(self, worker: _Worker, job: Job, deadline: float, timeout: float) -> Answer:
-        """Send ``job`` to ``worker`` and read its reply; the worker goes back to the gate or
-        is replaced."""
+    def _first(self, worker: _Worker, job: Job, deadline: float, timeout: float) -> tuple:
+        """Send ``job`` to ``worker`` and read its first reply: ``("ok", Answer)`` (the
+        worker goes back to the gate) or ``("start", …)`` (the worker stays with the
+        stream); an error is raised, the worker back at the gate or replaced."""
         try:
             worker.conn.send(job)
             ready = worker.conn.poll(max(0.0, deadline - time.monotonic()))
             reply = worker.conn.recv() if ready else None
         except (EOFError, OSError):
-            detail = self._replace(worker)
-            if "memory allocation of" in detail or "MemoryError" in detail:
-                raise self._memory_error(detail) from None
-            raise internal_error(f"query worker died: {detail}", code="worker_died") from None
+            raise self._died(worker) from None
         if reply is None:
             self._replace(worker)
             raise QueryError(503, "query_timeout", f"the query did not finish within {timeout:g} s")
+        if reply[0] == "start":
+            return reply
         if reply[0] == "memory":
             raise self._memory_error(self._replace(worker) + f"; {reply[1]}")
         worker.jobs += 1
         self._gate.put(worker)
         if reply[0] == "ok":
-            return reply[1]
+            return reply
         if reply[0] == "internal":
             raise internal_error(f"query failed in its worker: {reply[1]}")
         raise QueryError(reply[1], reply[2], reply[3])
+
+    def _died(self, worker: _Worker) -> QueryError:
+        detail = self._replace(worker)
+        if "memory allocation of" in detail or "MemoryError" in detail:
+            return self._memory_error(detail)
+        return internal_error(f"query worker died: {detail}", code="worker_died")
+
+    def _rest(
+        self, worker: _Worker, first: bytes, deadline: float, timeout: float, path: str, who: str
+    ) -> Iterator[bytes]:
+        """The chunks of a streamed answer (after one empty priming item). The worker goes
+        back to the gate after ``("end",)``; a stream left early (the client went away) or
+        broken off (time limit, error, death) has its worker replaced, since the rest of the
+        answer is still in its pipe."""
+        done = False
+        failure: QueryError | None = None
+        try:
+            yield b""
+            yield first
+            while True:
+                if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                    failure = QueryError(
+                        503, "query_timeout", f"the answer was not sent within {timeout:g} s"
+                    )
+                    break
+                reply = worker.conn.recv()
+                if reply[0] == "chunk":
+                    yield reply[1]
+                elif reply[0] == "end":
+                    done = True
+                    break
+                else:
+                    failure = self._broken(reply)
+                    break
+        except (EOFError, OSError):
+            failure = internal_error("query worker died while streaming", code="worker_died")
+        finally:
+            if done:
+                worker.jobs += 1
+                self._gate.put(worker)
+            else:
+                self._replace(worker)
+            self._checkpoints.release(path)
+            self._gate.release(who)
+        if failure is not None:
+            LOG.warning("a streamed answer was broken off: %s", failure.message)
+            raise failure
+
+    def _broken(self, reply: tuple) -> QueryError:
+        if reply[0] == "memory":
+            return self._memory_error(reply[1])
+        if reply[0] == "internal":
+            return internal_error(f"query failed in its worker while streaming: {reply[1]}")
+        return QueryError(reply[1], reply[2], reply[3])
 
     def _memory_error(self, detail: str) -> QueryError:
         LOG.warning("a query went over the worker memory cap (%d MB): %s", self.memory_mb, detail)

@@ -24,6 +24,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from jixiao.graph.remote import RemoteStore, is_url, open_remote
+from jixiao.graph.store_batch import replace_graphs as embedded_or_remote
 
 
 class Store(Protocol):
@@ -69,12 +70,7 @@ def is_remote(store: object) -> bool:
 def replace_graphs(store: Store, graphs: Mapping[str, str | bytes]) -> None:
     """Make each named graph of ``graphs`` hold exactly its N-Triples (empty: removed),
     the union kept, in one transaction or one staged swap."""
-    if isinstance(store, RemoteStore):
-        store.replace_graphs(graphs)
-    else:
-        from jixiao.graph.store_batch import replace_graphs as embedded
-
-        embedded(store, graphs)  # type: ignore[arg-type]
+    embedded_or_remote(store, graphs)  # type: ignore[arg-type]
 
 
 def describe(spec: str | os.PathLike[str] | None) -> str:

@@ -40,9 +40,10 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 import pyoxigraph as ox
 
-UNION_GRAPH = "urn:jixiao:union"
-INTERNAL = "urn:jixiao:"  # staged graphs, the swap journal, the union: never data
-DATA_GRAPHS = "https://w3id.org/jixiao/id/"  # every document, report and ontology graph
+from jixiao.graph.remote_layout import DATA_GRAPHS, INTERNAL, UNION_GRAPH
+
+__all__ = ["DATA_GRAPHS", "INTERNAL", "UNION_GRAPH", "RemoteStore", "StoreError", "open_remote"]
+
 GRAPH_LIST_SECONDS = 5.0
 KINDS = ("oxigraph", "virtuoso", "generic")
 _PATHS = {  # kind → (query, update, graph store) paths; with credentials for Virtuoso
@@ -72,6 +73,10 @@ _NAMED = re.compile(r"\bGRAPH\s*<([^>\s]*)>", re.IGNORECASE)
 
 class StoreError(OSError):
     """A SPARQL server refused a request or could not be reached (never shows credentials)."""
+
+
+class StoreTimeout(StoreError):
+    """A SPARQL server did not answer within the request's time limit."""
 
 
 def is_url(spec: object) -> bool:
@@ -207,6 +212,8 @@ class RemoteStore:
             kwargs["headers"] = headers
         try:
             response = self._http.request(method, url, **kwargs)  # type: ignore[arg-type]
+        except httpx.TimeoutException as error:
+            raise StoreTimeout(f"store {url}: no answer in time ({type(error).__name__})") from None
         except httpx.HTTPError as error:
             raise StoreError(f"store {url}: {type(error).__name__}: {error}") from None
         if response.status_code >= 400:
@@ -225,19 +232,25 @@ class RemoteStore:
         prefixes: Mapping[str, str] | None = None,
         substitutions: Mapping[ox.Variable, ox.Term] | None = None,
         default_graph: Sequence[ox.NamedNode] | ox.NamedNode | None = None,
+        named_graphs: Sequence[ox.NamedNode] | None = None,
+        base_iri: str | None = None,
         timeout: float | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """A SPARQL query with the union as its default graph (or ``default_graph``)."""
-        head = "".join(f"PREFIX {k}: <{v}>\n" for k, v in (prefixes or {}).items())
+        """A SPARQL query with the union as its default graph (or ``default_graph``, and
+        ``named_graphs`` as its named graphs: both given, the dataset is exactly those)."""
+        head = f"BASE <{ox.NamedNode(base_iri).value}>\n" if base_iri else ""
+        head += "".join(f"PREFIX {k}: <{v}>\n" for k, v in (prefixes or {}).items())
         body = head + with_bindings(text, substitutions or {})
         form: list[tuple[str, str]] = [("query", body)]
         if isinstance(default_graph, ox.NamedNode):
             default_graph = [default_graph]
         if default_graph:
             form += [("default-graph-uri", g.value) for g in default_graph]
-        elif self.union_graph is not None:
+        elif self.union_graph is not None and named_graphs is None:
             form.append(("default-graph-uri", self.union_graph))
-        if self.union_graph is not None and _USES_GRAPHS.search(text):
+        if named_graphs is not None:
+            form += [("named-graph-uri", g.value) for g in named_graphs]
+        elif self.union_graph is not None and _USES_GRAPHS.search(text):
             # the graphs named in the query too: Virtuoso answers ASK { GRAPH <g> … } true,
             # and COUNT 1, for a <g> that the list lacks
             named = {*self.graph_names(), *_NAMED.findall(text)}

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from jixiao.graph.remote import DATA_GRAPHS, INTERNAL
+from jixiao.graph.remote_layout import DATA_GRAPHS, INTERNAL
 from jixiao.graph.store_batch import _fresh_blank_nodes
 
 if TYPE_CHECKING:

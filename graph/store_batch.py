@@ -87,10 +87,8 @@ def replace_graphs(
 ) -> None:
     """Make each named graph of ``graphs`` hold exactly its N-Triples, in one transaction;
     :class:`SyntaxError` (nothing changed) if a text is not valid N-Triples. On a server
-    (:class:`graph.remote.RemoteStore`): :mod:`graph.remote_write`."""
-    from jixiao.graph.backend import is_remote
-
-    if is_remote(store):
+    (:class:`graph.remote.RemoteStore`, which replaces graphs itself): :mod:`graph.remote_write`."""
+    if not isinstance(store, ox.Store):  # told apart here, not by graph.backend: no import circle
         store.replace_graphs(dict(graphs))  # type: ignore[attr-defined]
         return
     update = replacement_update(store, graphs)

@@ -261,12 +261,3 @@ def test_sigkill_leaves_every_document_whole_or_absent(
         assert set(found) <= set(whole), note
         union = _count(after, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
         assert union == _count(after, distinct), note
-
-
-def test_serve_refuses_a_server_store(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [JIXIAO, "serve", "--store", "http://127.0.0.1:9"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    assert done.returncode == 2 and "give a store directory" in done.stderr
-    assert list(tmp_path.iterdir()) == []  # no directory named after the URL

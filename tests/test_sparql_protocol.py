@@ -458,23 +458,25 @@ def test_updates_are_refused(server: Server, method: str, kwargs: dict) -> None:
     store_intact(server)
 
 
-def test_row_cap(server: Server) -> None:
-    query = f"SELECT ?s ?n {{ GRAPH <{CAP_GRAPH}> {{ ?s <http://example.org/n> ?n }} }}"
-    for accept, fmt in ((JSON_MEDIA, "json"), ("text/csv", "csv")):
-        response = sparql(server, query, accept)
-        assert response.status_code == 200
-        assert response.headers["x-jixiao-truncated"] == "true"
-        assert len(list(Result.parse(io.BytesIO(response.content), format=fmt))) == ROW_CAP
-    small = sparql(server, SELECT_ALL)
-    assert "x-jixiao-truncated" not in small.headers
+def test_row_cap_is_an_error_never_a_short_answer(server: Server) -> None:
+    """With JIXIAO_ROW_CAP set, an answer over it is refused before any of it is sent (the
+    client cannot take it for a whole one); an answer at the cap is given whole."""
+    over = f"SELECT ?s ?n {{ GRAPH <{CAP_GRAPH}> {{ ?s <http://example.org/n> ?n }} }}"
+    for accept in (JSON_MEDIA, "text/csv"):
+        response = sparql(server, over, accept)
+        assert response.status_code == 422, response.text
+        assert response.json()["error"]["code"] == "row_cap"
+        assert str(ROW_CAP) in response.json()["error"]["message"]
+    at_cap = over.replace("?n }", f"?n }} FILTER(?n < {ROW_CAP})")
+    rows = Result.parse(io.BytesIO(sparql(server, at_cap, "text/csv").content), format="csv")
+    assert len(list(rows)) == ROW_CAP
     graph = sparql(
         server,
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{CAP_GRAPH}> {{ ?s ?p ?o }} }}",
         "application/n-triples",
     )
-    assert graph.status_code == 200
-    assert graph.headers["x-jixiao-truncated"] == "true"
-    assert len(Graph().parse(data=graph.content, format="nt")) == ROW_CAP
+    assert graph.status_code == 422 and graph.json()["error"]["code"] == "row_cap"
+    assert "x-jixiao-truncated" not in graph.headers
 
 
 def test_language_tags_survive_every_format(server: Server) -> None:

@@ -1,0 +1,137 @@
+"""A full ``/sparql`` answer against the same query run directly on pyoxigraph, same run.
+
+    python benchmarks/sparql_full.py [--copies N] [--rounds 3]
+
+Ingests the five samples (examples/guangzhou) into a temporary store, and with ``--copies N``
+adds N renamed copies of their union (every ``…/jixiao/id/`` IRI moved under ``c<k>/``), so
+``SELECT * { ?s ?p ?o }`` has (N + 1) × the samples' rows. Then, per format (JSON, CSV):
+
+- *direct*: the query serialised by pyoxigraph in this process, on a read-only checkpoint
+  of the same store (what a worker does, without the pipe and HTTP);
+- *served*: ``jixiao serve`` on a free loopback port, the answer read whole over HTTP (one
+  client, no cache hit: each round's query text differs by a comment), plain and gzipped.
+
+Prints rows/s of each (best of ``--rounds``) and their ratio. Issue #16 asks ≥ 50,000 rows/s
+for a full answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "examples" / "guangzhou"
+ALL = "SELECT * { ?s ?p ?o }"
+FORMATS = {"json": ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
+           "csv": ("text/csv", ox.QueryResultsFormat.CSV)}  # fmt: skip
+ID = "https://w3id.org/jixiao/id/"
+ENCODINGS = ("identity", "gzip")
+
+
+def build(store_dir: Path, copies: int) -> int:
+    """The store: samples ingested (by ``jixiao ingest``), plus ``copies`` renamed unions."""
+    jixiao = str(Path(sys.executable).parent / "jixiao")
+    paths = sorted(str(p) for p in SAMPLES.glob("*.txt"))
+    command = [jixiao, "ingest", "--store", str(store_dir), *paths]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    store = ox.Store(str(store_dir))
+    union = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+    for k in range(copies):
+        moved = union.replace(ID.encode(), f"{ID}c{k}/".encode())
+        moved = re.sub(rb"_:(\w+)", lambda m, k=k: b"_:c%d%s" % (k, m[1]), moved)
+        store.bulk_load(moved, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    rows = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))["n"].value)  # type: ignore[index, union-attr, arg-type]
+    store.flush()
+    del store
+    return rows
+
+
+def direct(store_dir: Path, fmt: ox.QueryResultsFormat, rounds: int, work: Path) -> float:
+    """Best seconds to run and serialise the query on a read-only checkpoint."""
+    checkpoint = work / f"direct-{fmt}"
+    if not checkpoint.exists():
+        primary = ox.Store(str(store_dir))
+        primary.backup(str(checkpoint))
+        del primary
+    store = ox.Store.read_only(str(checkpoint))
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        body = store.query(ALL).serialize(format=fmt)  # type: ignore[union-attr]
+        best = min(best, time.perf_counter() - start)
+        assert body
+    return best
+
+
+def serve(store_dir: Path) -> tuple[subprocess.Popen[str], str]:
+    jixiao = str(Path(sys.executable).parent / "jixiao")
+    env = {**os.environ, "JIXIAO_CACHE_MB": "0"}
+    process = subprocess.Popen(
+        [jixiao, "serve", "--store", str(store_dir), "--port", "0", "--query-timeout", "600"],
+        stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    assert process.stderr is not None
+    for line in process.stderr:
+        found = re.search(r"serving (http://\S+)/ ", line)
+        if found:
+            return process, found[1]
+    raise RuntimeError("jixiao serve did not start")
+
+
+def served(base: str, media: str, rounds: int, encoding: str) -> tuple[float, int]:
+    """Best seconds for the whole answer over HTTP, and its size in bytes as sent."""
+    best, size = float("inf"), 0
+    for n in range(rounds):
+        start = time.perf_counter()
+        with httpx.stream(
+            "GET", base + "/sparql", params={"query": f"{ALL} # {n}"},
+            headers={"accept": media, "accept-encoding": encoding}, timeout=600,
+        ) as response:  # fmt: skip
+            response.raise_for_status()
+            size = sum(len(chunk) for chunk in response.iter_raw())
+        best = min(best, time.perf_counter() - start)
+    return best, size
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=0, help="renamed copies of the samples")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="jixiao-sparql-full-") as tmp:
+        work = Path(tmp)
+        store_dir = work / "store"
+        rows = build(store_dir, args.copies)
+        print(f"SELECT * {{ ?s ?p ?o }}: {rows:,} rows ({args.copies} copies of the samples)")
+        times = {
+            name: direct(store_dir, fmt, args.rounds, work) for name, (_, fmt) in FORMATS.items()
+        }
+        process, base = serve(store_dir)
+        try:
+            for (name, (media, _)), encoding in itertools.product(FORMATS.items(), ENCODINGS):
+                seconds, size = served(base, media, args.rounds, encoding)
+                own = times[name]
+                print(
+                    f"{name:4} {encoding:8}  served {rows / seconds:>10,.0f} rows/s "
+                    f"({seconds:.3f} s, {size / 2**20:.1f} MiB)   "
+                    f"direct pyoxigraph {rows / own:>10,.0f} rows/s ({own:.3f} s)   "
+                    f"served/direct {own / seconds:.2f}"
+                )
+        finally:
+            process.terminate()
+            process.wait(30)
+
+
+if __name__ == "__main__":
+    main()
