@@ -39,11 +39,18 @@ def run(paths: list[Path], workers: int, root: Path, validate: bool) -> Stages:
     stages = Stages()
     with cluster(workers) as client:
         client.run(lambda: None)  # type: ignore[attr-defined]  # workers up before the clock
-        results = ingest_on_cluster(paths, store, client, validate=validate, stages=stages)
+        results = ingest_on_cluster(
+            paths, store, client, progress=_progress, validate=validate, stages=stages
+        )
     failed = [r for r in results if r.status != "stored"]
     assert not failed, failed[:3]
     store.flush()
     return stages
+
+
+def _progress(done: int, total: int, result: object) -> None:
+    if done % 10 == 0 or done == total:
+        print(f"  {done}/{total} documents, {load()}", file=sys.stderr, flush=True)
 
 
 def row(name: str, stages: Stages, indicators: int, reference: Stages | None) -> str:

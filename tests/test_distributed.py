@@ -70,6 +70,17 @@ def test_two_workers_store_the_same_quads_as_a_serial_ingest(tmp_path: Path) -> 
     assert_same_contents(a, b)
 
 
+def test_an_existing_scheduler_by_address(tmp_path: Path) -> None:
+    with cluster(1) as client:
+        address = client.scheduler.address  # type: ignore[attr-defined]
+        assert address.startswith("tcp://127.0.0.1:")
+        done = ingest(tmp_path / "store", SAMPLE_PATHS[1:3], "--scheduler", address)
+        assert done.returncode == 0, done.stderr
+        ran = client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.task_prefixes))  # type: ignore[attr-defined]
+    assert "2 stored, 0 unchanged, 0 failed" in done.stdout
+    assert ran >= 3  # read, summary and build tasks ran on this scheduler's worker
+
+
 def test_a_bad_document_is_reported_and_the_others_are_stored(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00\x01 not a budget document")
