@@ -97,14 +97,19 @@ def _store_run(args: argparse.Namespace) -> int:
 
     path = store_spec(args.store)
     store = open_writable(args.store, _BESIDE_SERVE)
-    results = ingest_paths(
-        args.paths,
-        store,
-        progress=_Bar(not args.quiet),
-        force=args.force,
-        validate=not args.no_validate,
-        encoding=args.encoding,
-    )
+    options = {
+        "progress": _Bar(not args.quiet),
+        "force": args.force,
+        "validate": not args.no_validate,
+        "encoding": args.encoding,
+    }
+    if args.workers or args.scheduler:
+        from jixiao.graph.distributed import cluster, ingest_on_cluster
+
+        with cluster(args.workers, args.scheduler) as client:
+            results = ingest_on_cluster(args.paths, store, client, **options)  # type: ignore[arg-type]
+    else:
+        results = ingest_paths(args.paths, store, **options)  # type: ignore[arg-type]
     store.flush()
     if args.json:
         json.dump([r.as_dict() for r in results], sys.stdout, ensure_ascii=False, indent=2)
@@ -146,6 +151,18 @@ def issue_totals(codes: Iterable[str]) -> str:
     return f"issues: {listed} (codes: README, 'Ingest issue codes'; messages: --dry-run --json)"
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of workers of at least 1, not {text!r}"
+        )
+    return value
+
+
 def ingest_cmd(args: argparse.Namespace) -> int:
     if args.dry_run:
         return _dry_run(args)
@@ -169,6 +186,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help="read text and HTML files in this encoding (e.g. gb18030, utf-16);"
         " default: detected (UTF-8, UTF-16 with BOM, else GB18030)",
+    )
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        type=_positive,
+        metavar="N",
+        help="read, build and validate on a local Dask cluster of N worker processes"
+        " (this process writes the store)",
+    )
+    where.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="read, build and validate on the workers of this running Dask scheduler",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=ingest_cmd)
