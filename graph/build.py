@@ -3,7 +3,7 @@
 Triples are written as N-Triples lines, not as rdflib or pyoxigraph term objects: building a
 Python object per term costs ten times more than formatting a line, and pyoxigraph parses
 N-Triples in Rust when it loads them (see ``benchmarks/ingest.py``). Terms are formatted by
-the small helpers below; every IRI is built by :mod:`graph.iris`.
+the small helpers of :mod:`graph.nt_terms`; every IRI is built by :mod:`graph.iris`.
 
 Conventions (see ``ontology/jx.ttl``): texts as printed are ``xsd:string``; labels of
 organisations and projects are ``@zh``; amounts and numbers are ``xsd:decimal``; the flags
@@ -25,6 +25,7 @@ from jixiao.extract.target import parse_target
 from jixiao.graph import iris
 from jixiao.graph.commitments import add_commitments
 from jixiao.graph.namespaces import JX as JX_NS
+from jixiao.graph.nt_terms import TRUE, decimal, integer, iri, string, year, zh
 from jixiao.graph.semantics import Key, inferences, inferred_levels
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -34,38 +35,8 @@ ORG_SUB = "<http://www.w3.org/ns/org#subOrganizationOf>"
 PROV_FROM = "<http://www.w3.org/ns/prov#wasDerivedFrom>"
 PROV_ENTITY = "<http://www.w3.org/ns/prov#Entity>"
 DCT_SOURCE = "<http://purl.org/dc/terms/source>"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
-def iri(value: str) -> str:
-    return f"<{value}>"
-
-
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-
-
-def string(value: str) -> str:
-    return f'"{value.translate(_ESCAPES)}"'
-
-
-def zh(value: str) -> str:
-    return f'"{value.translate(_ESCAPES)}"@zh'
-
-
-def decimal(value: Decimal) -> str:
-    text = format(value, "f")
-    return f'"{text}"^^<{XSD}decimal>'
-
-
-def integer(value: int) -> str:
-    return f'"{value}"^^<{XSD}integer>'
-
-
-def year(value: int) -> str:
-    return f'"{value:04d}"^^<{XSD}gYear>'
-
-
-TRUE = f'"true"^^<{XSD}boolean>'
 SATISFACTION_CATEGORY = "https://w3id.org/jixiao/ontology#CategorySatisfaction"
 
 _AMOUNTS = (

@@ -21,6 +21,7 @@ from jixiao.extract.doc_records import Document, Project
 from jixiao.extract.semantics.commitment_match import CommitmentCheck, as_dict, check_goal
 from jixiao.graph import iris
 from jixiao.graph.namespaces import JX
+from jixiao.graph.nt_terms import decimal, integer, iri, string
 
 Add = Callable[[str, str, str], None]
 # No jx:comparator: the target shapes select the subjects of jx:comparator (a commitment's
@@ -39,7 +40,6 @@ def add_commitments(add: Add, project: str, proj: Project) -> list[CommitmentChe
     """The triples of ``proj``'s commitments; ``project`` is its N-Triples IRI term."""
     if not proj.goal or not proj.indicators:
         return []
-    from jixiao.graph.build import decimal, integer, iri, string  # build imports this module
 
     checks = check_goal(proj.goal, proj.indicators, proj.fiscal_year)
     terms = T

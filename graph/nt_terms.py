@@ -1,0 +1,36 @@
+"""N-Triples terms written as text (see :mod:`graph.build` for why text): the helpers that
+:mod:`graph.build` and :mod:`graph.commitments` both use, here so that neither imports the
+other's module back."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+TRUE = f'"true"^^<{XSD}boolean>'
+
+
+def iri(value: str) -> str:
+    return f"<{value}>"
+
+
+def string(value: str) -> str:
+    return f'"{value.translate(_ESCAPES)}"'
+
+
+def zh(value: str) -> str:
+    return f'"{value.translate(_ESCAPES)}"@zh'
+
+
+def decimal(value: Decimal) -> str:
+    text = format(value, "f")
+    return f'"{text}"^^<{XSD}decimal>'
+
+
+def integer(value: int) -> str:
+    return f'"{value}"^^<{XSD}integer>'
+
+
+def year(value: int) -> str:
+    return f'"{value:04d}"^^<{XSD}gYear>'
