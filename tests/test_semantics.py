@@ -21,7 +21,7 @@ from jixiao.extract.records import Indicator
 from jixiao.extract.semantics import direction, pipeline
 from jixiao.extract.semantics.classifier import LEVEL1, fill_missing, infer
 from jixiao.extract.semantics.features import as_text
-from jixiao.extract.semantics.labels import example, sample_examples
+from jixiao.extract.semantics.labels import example, fold_level1, fold_level2, sample_examples
 from jixiao.extract.semantics.pairs import parse_pairs
 from jixiao.extract.target import parse_target
 from jixiao.graph.build import build_document
@@ -76,7 +76,9 @@ def test_target_direction() -> None:
 
 def test_labels_fold_onto_the_framework() -> None:
     ex = example("培训人次", "≥200人次", "產(chǎn)出指標(biāo)", "数量指标(必填)", "d")
-    assert (ex.level1, ex.level2) == ("产出指标", None)  # 数量指标(必填) does not fold
+    assert (ex.level1, ex.level2) == ("产出指标", "数量指标")  # a note in brackets is dropped
+    ex = example("x", "", "过程管理指标", "计划管理指标", "d")
+    assert (ex.level1, ex.level2) == (None, None)  # another framework teaches nothing
     ex = example("x", "", "效益指标(30分)", "社会公众或服务对象满意度指标", "d")
     assert (ex.level1, ex.level2) == ("效益指标", None)  # contradictory frame: no level 2
     ex = example("x", "", None, "社会效益", "d")
@@ -215,3 +217,63 @@ def test_training_variants_spell_the_framework_in_traditional_characters() -> No
     assert to_traditional("产出指标满意度") == "產出指標滿意度"
     names = {v.name for v in variants(Example("群众满意度", "≥90%", "满意度指标", None, "d"))}
     assert names == {"群众满意度", "群眾滿意度"} or "群众滿意度" in names
+
+
+# Spellings of one label that must fold alike: printed numbering, notes in brackets,
+# traditional characters, a missing 指标, older names (效果指标), a column of values (数量值).
+LEVEL1_SPELLINGS = [
+    ("产出指标", "产出指标"),
+    ("产出", "产出指标"),
+    ("一、产出指标", "产出指标"),
+    ("（一）产出指标", "产出指标"),
+    ("產出指標", "产出指标"),
+    ("产出指标 (40-50)分", "产出指标"),
+    ("效益指标(分)", "效益指标"),
+    ("效果指標", "效益指标"),
+    ("实施效果指标", "效益指标"),
+    ("成本指标(0-20)分", "成本指标"),
+    ("满意度指标（10分）", "满意度指标"),
+    ("过程管理指标", None),
+]
+LEVEL2_SPELLINGS = [
+    ("数量", "数量指标"),
+    ("数量指标 (必填硬性指标)", "数量指标"),
+    ("数量值", "数量指标"),
+    ("日效性指标", "时效指标"),
+    ("经济效益 指标 (选填)", "经济效益指标"),
+    ("环境效益", "生态效益指标"),
+    ("服务对象满意度指标等", "服务对象满意度指标"),
+    ("群众满意度指标", "服务对象满意度指标"),
+    ("社会公众或服务对象满意度指标", "服务对象满意度指标"),
+    ("社会、经济、生态效益指标", None),
+]
+
+
+@pytest.mark.parametrize(("printed", "canonical"), LEVEL1_SPELLINGS)
+def test_level1_spellings_fold_alike(printed: str, canonical: str | None) -> None:
+    assert fold_level1(printed) == canonical
+
+
+@pytest.mark.parametrize(("printed", "canonical"), LEVEL2_SPELLINGS)
+def test_level2_spellings_fold_alike(printed: str, canonical: str | None) -> None:
+    assert fold_level2(printed)[0] == canonical
+
+
+_numbering = st.sampled_from(["", "一、", "（二）", "3.", "4、", " "])
+_note = st.sampled_from(["", "(必填)", "（30分）", "(0-20)分", " (选填)", "等"])
+_canonical1 = st.sampled_from(["产出指标", "效益指标", "满意度指标", "成本指标"])
+_canonical2 = st.sampled_from(
+    ["数量指标", "质量指标", "时效指标", "社会效益指标", "可持续影响指标"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_numbering, _canonical1, _note)
+def test_numbering_and_notes_never_change_a_level1(pre: str, label: str, note: str) -> None:
+    assert fold_level1(pre + label + note) == label
+
+
+@settings(max_examples=200, deadline=None)
+@given(_numbering, _canonical2, _note)
+def test_numbering_and_notes_never_change_a_level2(pre: str, label: str, note: str) -> None:
+    assert fold_level2(pre + label + note)[0] == label

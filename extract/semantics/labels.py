@@ -6,6 +6,11 @@ label onto 产出指标 / 效益指标 / 满意度指标 / 成本指标, a level
 canonical level-2 spelling. Pinyin glosses that converting mirror sites insert
 (``產(chǎn)出指標(biāo)``) and score notes (``产出指标(50分)``) are dropped first. A label that
 does not fold (``过程管理指标``, another framework) gives no example for that level.
+
+Before folding, a label loses what only spells it differently (:func:`clean_label`):
+leading numbering (``一、``, ``（一）``, ``1.``), notes in brackets (``(必填硬性指标)``,
+``(0-20)分``), a trailing ``等``, and older or local names of the same category
+(``效果指标`` → 效益指标, ``环境效益`` → 生态效益, ``数量值`` → 数量指标).
 """
 
 from __future__ import annotations
@@ -17,8 +22,29 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jixiao.extract.lexicon import LEVEL1, lookup
+from jixiao.extract.normalize import to_simplified
 
 _GLOSS_RE = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
+_NUMBERING_RE = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）、.．:：]\s*)+")
+_NOTE_RE = re.compile(r"\s*[（(][^()（）]*[)）]\s*分?\s*$")
+# Local or older names of a framework label, by their key (simplified, no spaces).
+_SYNONYMS = {
+    "效果指标": "效益指标",
+    "实施效果指标": "效益指标",
+    "项目效益指标": "效益指标",
+    "预期效益指标": "效益指标",
+    "效益值": "效益指标",
+    "预期产出指标": "产出指标",
+    "项目产出指标": "产出指标",
+    "产出值": "产出指标",
+    "产出绩效": "产出指标",
+    "产出績效": "产出指标",  # 績 is no framework character: to_simplified keeps it
+    "环境效益指标": "生态效益指标",
+    "环境效益": "生态效益指标",
+    "群众满意度指标": "服务对象满意度指标",
+    "日效性指标": "时效指标",
+    "时效性指标": "时效指标",
+}
 # Level-2 spellings that mean the one satisfaction sub-category of today's frames.
 _SATISFACTION_L2 = {"满意度指标", "社会公众或服务对象满意度指标", "社会公众满意度指标"}
 SATISFACTION_L2 = "服务对象满意度指标"
@@ -31,16 +57,29 @@ class Example:
     level1: str | None  # canonical level-1 label, or None when not known
     level2: str | None  # canonical level-2 label, or None
     group: str  # the document it came from (cross-validation folds by document)
+    government: str = ""  # the government that printed it (folds by government)
 
 
 def strip_gloss(label: str) -> str:
     return _GLOSS_RE.sub("", label)
 
 
+def clean_label(label: str) -> str:
+    """A printed label without what only changes its spelling (see the module doc)."""
+    text = to_simplified(strip_gloss(label))
+    text = _NUMBERING_RE.sub("", text)
+    while _NOTE_RE.search(text):
+        text = _NOTE_RE.sub("", text)
+    text = re.sub(r"\s+", "", text).removesuffix("等")
+    if text.endswith("值") and len(text) > 2:
+        text = text[:-1] + "指标"  # 数量值 / 经济效益值: a column of values per category
+    return _SYNONYMS.get(text, text)
+
+
 def fold_level1(label: str | None) -> str | None:
     if not label:
         return None
-    found = lookup(strip_gloss(label), 1)
+    found = lookup(clean_label(label), 1)
     return found.canonical if found else None
 
 
@@ -48,24 +87,30 @@ def fold_level2(label: str | None) -> tuple[str | None, str | None]:
     """(canonical level-2 label, canonical level-1 label it implies)."""
     if not label:
         return None, None
-    text = strip_gloss(label)
-    found = lookup(text, 2)
+    found = lookup(clean_label(label), 2)
     if found is None:
         return None, None
     canonical = SATISFACTION_L2 if found.canonical in _SATISFACTION_L2 else found.canonical
     return canonical, LEVEL1[found.category].canonical
 
 
-def example(name: str, target: str, level1: str | None, level2: str | None, group: str) -> Example:
+def example(
+    name: str,
+    target: str,
+    level1: str | None,
+    level2: str | None,
+    group: str,
+    government: str = "",
+) -> Example:
     l1 = fold_level1(level1)
     l2, implied = fold_level2(level2)
-    if l1 is None and level2 and lookup(strip_gloss(level2), 1):
+    if l1 is None and level2 and lookup(clean_label(level2), 1):
         l1, l2 = fold_level1(level2), None  # a frame that prints 产出指标 one level down
     if l1 is None:
         l1 = implied
     if l2 is not None and implied != l1:
         l2 = None  # contradictory labels teach nothing about level 2
-    return Example(strip_gloss(name).strip(), target, l1, l2, group)
+    return Example(strip_gloss(name).strip(), target, l1, l2, group, government)
 
 
 def _target_text(entry: dict) -> str:
@@ -85,6 +130,7 @@ def corpus_examples(folder: Path) -> Iterator[Example]:
                     entry.get("level1"),
                     entry.get("level2"),
                     doc["id"],
+                    doc.get("government") or "",
                 )
 
 
@@ -100,6 +146,7 @@ def labelled_examples(folder: Path) -> Iterator[Example]:
                     entry.get("level1"),
                     entry.get("level2"),
                     f"labelled/{path.stem}",
+                    page.get("government") or "",
                 )
 
 
@@ -112,6 +159,5 @@ def sample_examples(paths: Iterable[Path]) -> Iterator[Example]:
         for project in document.projects:
             for ind in project.indicators:
                 target = ind.annual_target or ind.period_target
-                yield example(
-                    ind.name, target.raw if target else "", ind.level1, ind.level2, path.stem
-                )
+                raw = target.raw if target else ""
+                yield example(ind.name, raw, ind.level1, ind.level2, path.stem, "广州市")
