@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from jixiao.extract.doc_records import Amounts
 from jixiao.extract.document import read_document
 from jixiao.extract.records import Indicator
-from jixiao.extract.semantics import direction, pipeline
-from jixiao.extract.semantics.classifier import LEVEL1, fill_missing, infer
-from jixiao.extract.semantics.features import as_text
+from jixiao.extract.semantics import cues, direction, pipeline
+from jixiao.extract.semantics.classifier import LEVEL1, Scores, decode, fill_missing, infer
+from jixiao.extract.semantics.features import as_text, clean_name
 from jixiao.extract.semantics.labels import example, fold_level1, fold_level2, sample_examples
 from jixiao.extract.semantics.pairs import parse_pairs
 from jixiao.extract.target import parse_target
@@ -85,16 +85,29 @@ def test_labels_fold_onto_the_framework() -> None:
     assert (ex.level1, ex.level2) == ("效益指标", "社会效益指标")
 
 
-def test_the_shipped_classifier_knows_its_training_samples() -> None:
-    """The weights in the package are trained (not a stub): on the Guangzhou samples it
-    was trained on, level 1 agrees with the printed label almost always."""
+def test_the_shipped_classifier_knows_its_training_data() -> None:
+    """The weights in the package are trained (not a stub): on the real labelled
+    indicators it was trained on, level 1 agrees with the printed label almost always."""
+    from jixiao.extract.semantics.train import collect
+
+    real, _ = collect(ROOT / "tests" / "corpus" / "docs", ROOT / "examples" / "guangzhou")
+    examples = [e for e in real if e.level1]
+    answers = infer([(e.name, e.target) for e in examples])
+    agree = sum(a.level1 == e.level1 for a, e in zip(answers, examples, strict=True))
+    assert len(examples) > 600
+    assert agree / len(examples) >= 0.95
+    assert {a.level1 for a in answers} <= set(LEVEL1)
+    assert all(0 <= a.level1_confidence <= 1 and 0 <= a.level2_confidence <= 1 for a in answers)
+
+
+def test_the_samples_it_was_not_trained_on_stay_above_a_floor() -> None:
+    """The Guangzhou samples are not trained on (train.SAMPLES_SHARE, README): one
+    government's frame. Level 1 agreement on them is a regression floor, not a target."""
     examples = [e for e in sample_examples(SAMPLES) if e.level1]
     answers = infer([(e.name, e.target) for e in examples])
     agree = sum(a.level1 == e.level1 for a, e in zip(answers, examples, strict=True))
     assert len(examples) > 300
-    assert agree / len(examples) >= 0.95
-    assert {a.level1 for a in answers} <= set(LEVEL1)
-    assert all(0 <= a.level1_confidence <= 1 and 0 <= a.level2_confidence <= 1 for a in answers)
+    assert agree / len(examples) >= 0.55
 
 
 def test_level2_is_chosen_inside_a_printed_level1() -> None:
@@ -277,3 +290,78 @@ def test_numbering_and_notes_never_change_a_level1(pre: str, label: str, note: s
 @given(_numbering, _canonical2, _note)
 def test_numbering_and_notes_never_change_a_level2(pre: str, label: str, note: str) -> None:
     assert fold_level2(pre + label + note)[0] == label
+
+
+_name = st.text(
+    alphabet=st.sampled_from("培训人次合格率满意度项目完成及时资金"), min_size=1, max_size=10
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["", "指标1:", "指标12：", "★★★", "其中:", "（2）", "二、"]), _name)
+def test_form_marks_before_a_name_are_not_read(prefix: str, name: str) -> None:
+    assert clean_name(prefix + name) == name
+    assert as_text(prefix + name, "≥1") == as_text(name, "≥1")
+
+
+def test_cue_lexicon_parses_and_names_bad_lines() -> None:
+    shipped = cues.lexicon()
+    assert shipped and all(c.level2 for c in shipped)
+    with pytest.raises(ValueError, match=r"x\.tsv:2: expected where"):
+        cues.parse("# comment\nname\t满意度\n", "x.tsv")
+    with pytest.raises(ValueError, match=r"x\.tsv:1: bad pattern"):
+        cues.parse("name\t(满意\t服务对象满意度指标\tyes\n", "x.tsv")
+    with pytest.raises(ValueError, match=r"x\.tsv:1: expected at least one"):
+        cues.parse("name\t满意\t \tyes\n", "x.tsv")
+
+
+@pytest.mark.parametrize(
+    ("name", "target", "label"),
+    [
+        ("群众满意度", "≥90%", "服务对象满意度指标"),
+        ("项目完成及时率", "100%", "时效指标"),
+        ("完成时间", "2024年12月底前", "时效指标"),
+        ("培训人次", "≥200人次", "数量指标"),
+    ],
+)
+def test_cues_fire_on_their_words(name: str, target: str, label: str) -> None:
+    assert any(label in c.level2 for c in cues.fired(name, target))
+
+
+def test_no_satisfaction_cue_on_an_inverse_name() -> None:
+    assert not any("服务对象满意度指标" in c.level2 for c in cues.fired("不满意率", "≤5%"))
+
+
+def _scores(l1: dict[str, float], l2: dict[str, float]) -> Scores:
+    return Scores(l1, l2, False)
+
+
+_OUT = {"产出指标": 0.9, "效益指标": 0.1}
+_EFF = {"产出指标": 0.45, "效益指标": 0.55}
+_L2 = {"质量指标": 0.5, "社会效益指标": 0.5}
+
+
+def test_decoding_in_order_keeps_a_block_together() -> None:
+    """An unsure indicator between two sure ones of one category joins their block;
+    decided one by one (no switch cost) it does not."""
+    items = [_scores(_OUT, _L2), _scores(_EFF, _L2), _scores(_OUT, _L2)]
+    assert [a.level1 for a in decode(items)] == ["产出指标"] * 3
+    alone = decode(items, switch1=0.0, switch2=0.0)
+    assert [a.level1 for a in alone] == ["产出指标", "效益指标", "产出指标"]
+
+
+def test_decoding_keeps_a_printed_level1_and_a_decisive_cue() -> None:
+    item = _scores(_EFF, {"质量指标": 0.4, "社会效益指标": 0.6})
+    (answer,) = decode([item], ["产出指标"])
+    assert (answer.level1, answer.level2) == ("产出指标", "质量指标")
+    cued = replace(item, decided=frozenset({"质量指标"}))
+    (answer,) = decode([cued])
+    assert answer.level2 == "质量指标"
+
+
+def test_samples_are_thinned_deterministically() -> None:
+    from jixiao.extract.semantics.train import thin
+
+    items = list(range(10))
+    assert thin(items, 0.25) == [0, 4, 8] == thin(items, 0.25)
+    assert thin(items, 0) == [] and thin(items, 1) == items

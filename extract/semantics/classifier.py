@@ -4,16 +4,17 @@ missing and mark it inferred (:func:`fill_missing`)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from jixiao.extract.lexicon import lookup
 from jixiao.extract.records import Indicator
-from jixiao.extract.semantics import pipeline
-from jixiao.extract.semantics.features import as_text
+from jixiao.extract.semantics import cues, pipeline
+from jixiao.extract.semantics.features import as_text, clean_name
 from jixiao.extract.semantics.labels import fold_level1
 
 LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
@@ -34,24 +35,125 @@ def _category(label: str, level: int) -> str | None:
     return found.category if found else None
 
 
-def _decide(doc: Doc, printed_level1: str | None = None) -> Inference:
-    cats1 = {k: v for k, v in doc.cats.items() if k in LEVEL1}
-    level1 = printed_level1 if printed_level1 in cats1 else max(cats1, key=cats1.get)
-    category = _category(level1, 1)
-    cats2 = {
-        k.removeprefix(LEVEL2_PREFIX): v for k, v in doc.cats.items() if k.startswith(LEVEL2_PREFIX)
-    }
-    # level 2 within the level 1 (成本指标 under 产出 in older frames counts too)
-    inside = {k: v for k, v in cats2.items() if _category(k, 2) == category} or cats2
-    level2 = max(inside, key=inside.get)
-    share = sum(inside.values()) or 1.0
-    return Inference(
-        level1,
-        round(float(cats1[level1]), 4),
-        level2,
-        round(float(inside[level2] / share), 4),
-        bool(doc._.lower_is_better),
-    )
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """What the two textcats say of one indicator: level-1 and level-2 probabilities."""
+
+    level1: dict[str, float]
+    level2: dict[str, float]
+    lower_is_better: bool
+    decided: frozenset[str] = frozenset()  # level-2 labels a decisive cue allows
+
+
+def _decided(name: str, target: str | None) -> frozenset[str]:
+    found = [c for c in cues.fired(clean_name(name), target or "") if c.decide]
+    return frozenset(label for c in found for label in c.level2)
+
+
+def scores_with(nlp: Language, items: Sequence[tuple[str, str | None]]) -> list[Scores]:
+    out = []
+    docs = nlp.pipe(as_text(name, target) for name, target in items)
+    for (name, target), doc in zip(items, docs, strict=True):
+        cats1 = {k: float(v) for k, v in doc.cats.items() if k in LEVEL1}
+        cats2 = {
+            k.removeprefix(LEVEL2_PREFIX): float(v)
+            for k, v in doc.cats.items()
+            if k.startswith(LEVEL2_PREFIX)
+        }
+        decided = _decided(name, target)
+        out.append(Scores(cats1, cats2, bool(doc._.lower_is_better), decided))
+    return out
+
+
+# Viterbi over (level 1, level 2) pairs: a table prints its indicators in blocks of one
+# category, so leaving the category of the indicator before costs SWITCH1 (level 1) and
+# SWITCH2 (level 2) in log-probability; LEVEL1_WEIGHT weighs the level-1 textcat against
+# the level-2 one. Measured by cross-validation (README); SWITCH = 0 decides each alone.
+SWITCH1 = 1.0
+SWITCH2 = 0.5
+LEVEL1_WEIGHT = 1.0
+
+
+def _pairs(scores: Sequence[Scores]) -> list[tuple[str, str]]:
+    """Every (level 1, level 2) the textcats know: each level-2 label with the level 1
+    it implies (成本指标 at level 2 is the older frame's cost under 产出指标)."""
+    if not scores:
+        return []
+    by_category = {_category(k, 1): k for k in scores[0].level1}
+    out = []
+    for label2 in scores[0].level2:
+        label1 = by_category.get(_category(label2, 2))
+        if label1 is not None:
+            out.append((label1, label2))
+    return out
+
+
+def _emissions(
+    scores: Sequence[Scores],
+    pairs: list[tuple[str, str]],
+    printed_level1: Sequence[str | None],
+    level1_weight: float,
+) -> np.ndarray:
+    """log-score of every pair for every indicator; −inf where a printed level 1 or a
+    decisive cue rules the pair out (a cue that would rule out every pair is ignored)."""
+    out = np.empty((len(scores), len(pairs)))
+    for i, (score, printed) in enumerate(zip(scores, printed_level1, strict=True)):
+        row = np.array(
+            [
+                level1_weight * math.log(score.level1[l1] + 1e-9)
+                + math.log(score.level2[l2] + 1e-9)
+                for l1, l2 in pairs
+            ]
+        )
+        allowed = np.array([printed not in score.level1 or l1 == printed for l1, _ in pairs])
+        cued = allowed & np.array([l2 in score.decided for _, l2 in pairs])
+        keep = cued if score.decided and cued.any() else allowed
+        out[i] = np.where(keep if keep.any() else True, row, -np.inf)
+    return out
+
+
+def decode(
+    scores: Sequence[Scores],
+    printed_level1: Sequence[str | None] | None = None,
+    switch1: float = SWITCH1,
+    switch2: float = SWITCH2,
+    level1_weight: float = LEVEL1_WEIGHT,
+) -> list[Inference]:
+    """The best (level 1, level 2) of each indicator in order, blocks preferred."""
+    if not scores:
+        return []
+    pairs = _pairs(scores)
+    given = printed_level1 or [None] * len(scores)
+    emit = _emissions(scores, pairs, given, level1_weight)
+    first = np.array([l1 for l1, _ in pairs])
+    second = np.array([l2 for _, l2 in pairs])
+    # cost of going from pair j (rows) to pair k (columns)
+    move = -(switch1 * (first[:, None] != first[None, :]))
+    move = move - switch2 * (second[:, None] != second[None, :])
+    best = emit[0]
+    back = np.zeros((len(scores), len(pairs)), dtype=np.int64)
+    for i in range(1, len(scores)):
+        options = best[:, None] + move
+        back[i] = options.argmax(axis=0)
+        best = options[back[i], np.arange(len(pairs))] + emit[i]
+    path = [int(best.argmax())]
+    for i in range(len(scores) - 1, 0, -1):
+        path.append(int(back[i][path[-1]]))
+    path.reverse()
+    out = []
+    for score, k in zip(scores, path, strict=True):
+        label1, label2 = pairs[k]
+        inside = sum(score.level2[l2] for l1, l2 in pairs if l1 == label1)
+        out.append(
+            Inference(
+                label1,
+                round(score.level1[label1], 4),
+                label2,
+                round(score.level2[label2] / (inside or 1.0), 4),
+                score.lower_is_better,
+            )
+        )
+    return out
 
 
 def infer_with(
@@ -59,17 +161,16 @@ def infer_with(
     items: Sequence[tuple[str, str | None]],
     printed_level1: Sequence[str | None] | None = None,
 ) -> list[Inference]:
-    docs = nlp.pipe(as_text(name, target) for name, target in items)
-    given = printed_level1 or [None] * len(items)
-    return [_decide(doc, level1) for doc, level1 in zip(docs, given, strict=True)]
+    return decode(scores_with(nlp, items), printed_level1)
 
 
 def infer(
     items: Sequence[tuple[str, str | None]],
     printed_level1: Sequence[str | None] | None = None,
 ) -> list[Inference]:
-    """Level-1 and level-2 categories of indicators given as (name, target) pairs; where
-    a level 1 was printed (``printed_level1``), level 2 is chosen inside it."""
+    """Level-1 and level-2 categories of indicators given as (name, target) pairs, in
+    the order a table printed them (neighbours share a category more often than not);
+    where a level 1 was printed (``printed_level1``), level 2 is chosen inside it."""
     return infer_with(pipeline.load(), items, printed_level1)
 
 

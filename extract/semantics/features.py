@@ -22,6 +22,8 @@ from spacy.util import registry
 from thinc.api import Model, SparseLinear_v2, chain, softmax_activation, with_cpu
 from thinc.types import Floats2d
 
+from jixiao.extract.semantics import cues
+
 SEPARATOR = "｜"
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 _UNIT_RE = re.compile(r"\d(?:\.\d+)?\s*([^\d\s.,，;；]{1,4})\s*$")
@@ -41,9 +43,21 @@ _WORD_COMPARATORS = {
 _DATE_RE = re.compile(r"(20\d{2}\s*[年.]|\d{1,2}\s*月|年底|年末|季度|上半年|下半年)")
 
 
+# What a form prints before a name and that says nothing of its category: ``指标1:``,
+# core-indicator stars ``★★★``, ``其中:``, list numbering ``1.`` / ``（2）``.
+_NAME_PREFIX_RE = re.compile(
+    r"^(?:\s|★|☆|\*|指标\s*\d+\s*[:：.、]?|指标\s*[:：]|其中\s*[:：]|[（(]?\d{1,2}[)）.、．]|[一二三四五六七八九十]、)+"
+)
+
+
+def clean_name(name: str) -> str:
+    """An indicator name without the form's numbering and marks (:data:`_NAME_PREFIX_RE`)."""
+    return _NAME_PREFIX_RE.sub("", name.strip()) or name.strip()
+
+
 def as_text(name: str, target: str | None) -> str:
     """The text the pipeline reads for one indicator."""
-    return f"{name.strip()} {SEPARATOR} {(target or '').strip()}"
+    return f"{clean_name(name)} {SEPARATOR} {(target or '').strip()}"
 
 
 def target_shape(target: str) -> list[str]:
@@ -92,6 +106,7 @@ def features(doc: Doc) -> list[str]:
     out += target_shape(target)
     target_words = [w for w in words[words.index(SEPARATOR) + 1 :]] if SEPARATOR in words else []
     out += [f"t:{w}" for w in target_words if not _NUMBER_RE.fullmatch(w)]
+    out += [f"cue:{label}" for cue in cues.fired(name, target) for label in cue.level2]
     return out
 
 
