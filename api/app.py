@@ -125,6 +125,9 @@ class ClientAddress:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The application; the store and the worker pool open when it starts serving."""
     settings = settings or from_env()
+    from jixiao.queries.prepared import catalog
+
+    catalog()  # every named query parsed and checked once, before the first request
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -20,13 +20,18 @@ def _query_text(spec: str) -> str:
     from jixiao.queries import load_query
 
     path = Path(spec)
-    if path.suffix == ".rq" or path.is_file():
+    if _is_file(spec):
         return path.read_text(encoding="utf-8")
     return load_query(spec)
 
 
+def _is_file(spec: str) -> bool:
+    path = Path(spec)
+    return path.suffix == ".rq" or path.is_file()
+
+
 def _bindings(text: str, pairs: list[str]) -> dict[str, object]:
-    """``NAME=VALUE`` pairs as typed terms of the query's declared parameters."""
+    """``NAME=VALUE`` pairs as typed terms of a query file's declared parameters."""
     import pyoxigraph as ox
 
     from jixiao.queries import check_parameter, parameters
@@ -51,21 +56,59 @@ def _bindings(text: str, pairs: list[str]) -> dict[str, object]:
     return out
 
 
+def _named(name: str, pairs: list[str]) -> tuple[str, dict[str, object]]:
+    """The text of packaged query ``name`` with ``NAME=VALUE`` pairs bound: its declared
+    parameters as typed terms (``limit``/``offset`` as whole numbers) and its slots'
+    alternatives (``mode=lenient``); the substitutions of the parameters that need them."""
+    from jixiao.queries.prepared import prepared
+
+    query = prepared(name)
+    values: dict[str, object] = {}
+    slots: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        try:
+            if not sep:
+                raise ValueError("expected NAME=VALUE")
+            if key in query.slots:
+                if value not in query.slots[key]:
+                    raise ValueError(f"expected {' | '.join(query.slots[key])}")
+                slots[key] = value
+            elif key in ("limit", "offset") and key in query.params:
+                values[key] = int(str(query.term(key, value).value))
+            else:
+                values[key] = query.term(key, value)
+        except ValueError as exc:
+            known = [f"{p.name} ({p.kind})" for p in query.params.values()]
+            known += [f"{k} ({' | '.join(v)})" for k, v in query.slots.items()]
+            raise ValueError(
+                f"--param {pair!r}: {exc}; parameters: {', '.join(known) or 'none'}"
+            ) from None
+    text, substitutions = query.bind(values, slots)  # type: ignore[arg-type]
+    return text, dict(substitutions)
+
+
 def query_cmd(args: argparse.Namespace) -> int:
     from jixiao.graph.store import query, serialize
 
     try:
         text = _query_text(args.query)
+        named = None if _is_file(args.query) else _named(args.query, args.param or [])
     except KeyError as exc:
         raise UsageError(exc.args[0]) from None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     except OSError as exc:
         raise RuntimeFailure(f"cannot read {args.query}: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise RuntimeFailure(f"{args.query}: not UTF-8 text ({exc.reason})") from None
-    try:
-        bindings = _bindings(text, args.param or [])
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
+    if named is not None:
+        text, bindings = named
+    else:
+        try:
+            bindings = _bindings(text, args.param or [])
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
     with reading_store(args.store, "query") as store:
         try:
             result = query(store, text, bindings)
@@ -114,7 +157,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--param",
         action="append",
         metavar="NAME=VALUE",
-        help="a declared parameter of the query (#+ params), e.g. threshold=80; repeatable",
+        help="a declared parameter (#+ params, e.g. threshold=80, year=2026) or slot (#+ slots, "
+        "e.g. mode=lenient) of the query; repeatable",
     )
     q.set_defaults(func=query_cmd)
     s = sub.add_parser("stats", help="counts of documents, triples and records per fiscal year")

@@ -75,11 +75,9 @@ def _check_store(settings: Settings) -> None:
 
 
 def _documents(app: Any) -> int:
-    from jixiao.graph.store import JX
+    from jixiao.queries import load_query
 
-    rows = app.state.service.primary.query(
-        f"SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ ?d a <{JX}SourceDocument> }}"
-    )
+    rows = app.state.service.primary.query(load_query("document_count"))
     return int(next(iter(rows))["n"].value)
 
 

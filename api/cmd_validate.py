@@ -31,8 +31,9 @@ from jixiao.api.common import (
     open_writable,
     reading,
 )
+from jixiao.graph.categories import SHACL_SEVERITIES
 
-SEVERITIES = ("Violation", "Warning", "Info")  # most severe first
+SEVERITIES = SHACL_SEVERITIES  # most severe first (graph/categories.py)
 
 
 def failing(severities: Sequence[str], level: str) -> int:

@@ -1,5 +1,6 @@
 """``/id/…``: a resource IRI dereferenced by content negotiation — HTML (a table of its
-statements, linked), Turtle, JSON-LD or N-Triples (a CONSTRUCT of its triples)."""
+statements, linked: ``queries/resource_statements.rq``), Turtle, JSON-LD or N-Triples
+(``queries/describe_resource.rq``, a CONSTRUCT of its triples)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from jixiao.api.select import JXID, make_job, select, values_block
+from jixiao.api.select import JXID, query_job, select
 from jixiao.api.sparql import negotiate_media
 from jixiao.api.workers import QueryError, Term
 
@@ -20,7 +21,6 @@ DESCRIBE_MEDIA = {
     "application/n-triples": "nt",
     "application/json": "jsonld",
 }
-_DESCRIBE = "CONSTRUCT { ?s ?p ?o } WHERE { {values} ?s ?p ?o }"
 
 
 def describe(request: Request, iri: Term) -> Response:
@@ -29,14 +29,13 @@ def describe(request: Request, iri: Term) -> Response:
         raise QueryError(406, "not_acceptable", "HTML, Turtle, JSON-LD or N-Triples only")
     fmt = DESCRIBE_MEDIA[media]
     service = request.app.state.service
-    text = _DESCRIBE.replace("{values}", values_block({"s": iri}))
-    job = make_job(request, text, "nt" if fmt == "html" else fmt, {})
+    job = query_job(request, "describe_resource", {"s": iri}, fmt="nt" if fmt == "html" else fmt)
     answer = service.pool.run(job, service.settings.query_timeout)
     if not answer.body.strip():
         raise QueryError(404, "not_found", f"nothing is known about {iri.value}")
     if fmt != "html":
         return Response(answer.body, media_type=media, headers={"Vary": "Accept"})
-    rows = select(request, "SELECT ?p ?o WHERE { {values} ?s ?p ?o } ORDER BY ?p ?o", {"s": iri})
+    rows = select(request, "resource_statements", {"s": iri})
     cells = "".join(
         f"<tr><td>{html.escape(str(r['p']))}</td><td>{_html_value(r['o'])}</td></tr>" for r in rows
     )

@@ -11,7 +11,6 @@ from fastapi import Request
 
 from jixiao.api.select import select
 from jixiao.api.workers import Term
-from jixiao.queries import load_query
 
 MEASURED, UNMEASURED, DISAGREEING = "measured", "unmeasured", "disagreeing"
 
@@ -19,7 +18,7 @@ MEASURED, UNMEASURED, DISAGREEING = "measured", "unmeasured", "disagreeing"
 def commitments(request: Request, project: Term) -> list[dict[str, Any]]:
     """The project's commitments in goal-text order, each with ``measured_by`` and
     ``disagrees_with`` (indicator id, name, position) and its ``status``."""
-    rows = select(request, load_query("project_commitments"), substitute={"project": project})
+    rows = select(request, "project_commitments", {"project": project})
     out: dict[str, dict[str, Any]] = {}
     for r in rows:
         item = out.get(r["commitment"])
@@ -58,7 +57,7 @@ def commitments(request: Request, project: Term) -> list[dict[str, Any]]:
 
 def self_evaluation(request: Request, project: Term) -> dict[str, dict[str, str]]:
     """Indicator id → its printed ``actual`` value and ``score`` (only those present)."""
-    rows = select(request, load_query("indicator_self_evaluation"), substitute={"project": project})
+    rows = select(request, "indicator_self_evaluation", {"project": project})
     return {
         r["indicator"]: {k: r[k] for k in ("actual", "score") if r[k] is not None} for r in rows
     }

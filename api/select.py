@@ -1,28 +1,35 @@
-"""Running SPARQL for the HTTP routes (:mod:`api.rest`, :mod:`api.describe`, :mod:`api.web`).
+"""Running the named queries for the HTTP routes (:mod:`api.rest`, :mod:`api.describe`,
+:mod:`api.web`).
 
-Values from a request become typed terms (:class:`api.workers.Term`, validated here and by
-pyoxigraph) and reach a query either as ``substitutions`` of projected variables or as a
-``VALUES`` block that pyoxigraph serialises from those terms; request text is never
-formatted into a query. :func:`select` runs a SELECT on the worker pool (same time limit as
-``/sparql``) and returns plain Python values; :func:`page` cuts and counts a page.
+Every query is a checked query object of :mod:`queries.prepared` (a ``.rq`` file): values
+from a request become typed terms (:class:`api.workers.Term`, validated here and by
+pyoxigraph) and are bound where the file declares them; slots choose among the file's own
+alternatives. :func:`select` runs a SELECT on the worker pool (same time limit as
+``/sparql``) and returns plain Python values; :func:`page` cuts a page in the query (by
+offset, or after a cursor) and counts the rows with the same query.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import pyoxigraph as ox
 from fastapi import Request
 
-from jixiao import queries
 from jixiao.api.workers import Job, QueryError, Term
+from jixiao.queries.prepared import prepared
 
 JX = "https://w3id.org/jixiao/ontology#"
 JXID = "https://w3id.org/jixiao/id/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SH = "http://www.w3.org/ns/shacl#"
+
+Values = Mapping[str, "Term | list[Term] | int | None"]
 
 
 def cell_value(cell: dict[str, Any] | None) -> Any:
@@ -41,20 +48,7 @@ def cell_value(cell: dict[str, Any] | None) -> Any:
     return value
 
 
-def values_block(values: dict[str, Term | None]) -> str:
-    """``VALUES (?a ?b) { (t1 t2) }`` from typed terms (pyoxigraph writes each term)."""
-    given = {k: v for k, v in values.items() if v is not None}
-    if not given:
-        return ""
-    for name in given:
-        if not re.fullmatch(r"[A-Za-z_]\w*", name):
-            raise ValueError(f"bad variable name {name!r}")
-    names = " ".join(f"?{k}" for k in given)
-    terms = " ".join(str(t.to_ox()) for t in given.values())
-    return f"VALUES ({names}) {{ ({terms}) }}"
-
-
-def make_job(request: Request, text: str, fmt: str, bindings: dict[str, Term | None]) -> Job:
+def make_job(request: Request, text: str, fmt: str, bindings: Mapping[str, Term | None]) -> Job:
     service = request.app.state.service
     return Job(
         query=text,
@@ -65,45 +59,75 @@ def make_job(request: Request, text: str, fmt: str, bindings: dict[str, Term | N
     )
 
 
+def query_job(
+    request: Request, name: str, values: Values | None = None,
+    slots: Mapping[str, str] | None = None, fmt: str = "json",
+) -> Job:  # fmt: skip
+    """The job that runs query ``name`` with ``values`` bound and ``slots`` chosen."""
+    given = {k: v for k, v in (values or {}).items() if v is not None}
+    terms: dict[str, Any] = {}
+    for key, value in given.items():
+        if isinstance(value, Term):
+            terms[key] = value.to_ox()
+        elif isinstance(value, list):
+            terms[key] = [t.to_ox() for t in value]
+        else:
+            terms[key] = value  # limit, offset: whole numbers
+    text, substituted = prepared(name).bind(terms, slots)
+    bindings = {k: given[k] for k in substituted if isinstance(given[k], Term)}
+    return make_job(request, text, fmt, bindings)  # type: ignore[arg-type]
+
+
 def select(
-    request: Request,
-    text: str,
-    values: dict[str, Term | None] | None = None,
-    substitute: dict[str, Term | None] | None = None,
-) -> list[dict[str, Any]]:
-    """Rows of a SELECT as plain Python values. ``values`` fill the ``{values}`` slot of
-    ``text`` with a VALUES block; ``substitute`` binds projected variables."""
+    request: Request, name: str, values: Values | None = None,
+    slots: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Rows of the SELECT query ``name`` as plain Python values."""
     service = request.app.state.service
-    text = text.replace("{values}", values_block(values or {}))
-    job = make_job(request, text, "json", substitute or {})
-    answer = service.pool.run(job, service.settings.query_timeout)
+    answer = service.pool.run(
+        query_job(request, name, values, slots), service.settings.query_timeout
+    )
     doc = json.loads(answer.body)
     names = doc["head"]["vars"]
     return [{k: cell_value(row.get(k)) for k in names} for row in doc["results"]["bindings"]]
 
 
 def page(
-    request: Request,
-    text: str,
-    values: dict[str, Term | None],
-    limit: int,
-    offset: int,
-    count: str | None = None,
-) -> dict[str, Any]:
-    """``{"total", "items"}`` for a SELECT ending in ORDER BY: the page is cut by the query
-    (LIMIT/OFFSET appended, unless ``count`` is given: then ``text`` cuts its page itself and
-    ``count`` counts its rows), and the total counted by a second query when the page does
-    not show it, so neither depends on the row cap."""
-    if count is None:
-        text, count = (
-            f"{text}\nLIMIT {int(limit)} OFFSET {int(offset)}",
-            (f"SELECT (COUNT(*) AS ?total) WHERE {{\n{text}\n}}"),
-        )
-    items = select(request, text, values)
-    if len(items) < limit and (items or offset == 0):
+    request: Request, name: str, values: Values, slots: Mapping[str, str],
+    limit: int, offset: int = 0, after: tuple[Term, Term] | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """``{"total", "items"}``: a page cut by the query (``LIMIT``/``OFFSET``, or the rows
+    strictly after ``after`` = (year, sort key) of a keyset cursor), and the total counted by
+    the same query (``result=count``) when the page does not show it, so neither depends on
+    the row cap."""
+    cut = {**values, "limit": limit, "offset": offset}
+    if after is not None:
+        cut.update(afterYear=after[0], afterKey=after[1], offset=None)
+    items = select(request, name, cut, {**slots, "page": "offset" if after is None else "after"})
+    if after is None and len(items) < limit and (items or offset == 0):
         return {"total": offset + len(items), "items": items}
-    counted = select(request, count, values)
+    counted = select(request, name, values, {**slots, "result": "count"})
     return {"total": int(counted[0]["total"]), "items": items}
+
+
+def cursor(year: int | str, key: str) -> str:
+    """An opaque keyset cursor: the sort key (year, key) of a page's last row."""
+    raw = json.dumps([str(year), key], ensure_ascii=False).encode("utf-8")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def after_terms(value: str | None) -> tuple[Term, Term] | None:
+    """The terms of a cursor made by :func:`cursor`; a 400 error when it is not one."""
+    if value is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+        year, key = json.loads(raw.decode("utf-8"))
+    except (binascii.Error, ValueError, UnicodeDecodeError, TypeError):
+        raise QueryError(400, "bad_cursor", "after: not a cursor of this list") from None
+    if not isinstance(key, str) or not isinstance(year, str) or not re.fullmatch(r"\d{4}", year):
+        raise QueryError(400, "bad_cursor", "after: not a cursor of this list")
+    return Term("literal", year, XSD + "gYear"), Term("literal", key)
 
 
 def year_term(year: int | None) -> Term | None:
@@ -124,21 +148,22 @@ def iri_term(value: str) -> Term:
     return Term("iri", value)
 
 
-def unit_term(unit: str | None) -> Term | None:
+def unit_values(unit: str | None) -> dict[str, Term | None]:
+    """A unit given by IRI or by name, as the ``unitIri`` or ``unitName`` parameter."""
     if unit is None:
-        return None
-    return iri_term(unit) if unit.startswith(("http://", "https://")) else text_term(unit)
-
-
-def declared_parameters(meta: dict[str, str]) -> dict[str, str]:
-    """The declared parameters of a query's header (see :func:`queries.parameters`)."""
-    return queries.parameters("".join(f"#+ {k}: {v}\n" for k, v in meta.items()))
+        return {}
+    if unit.startswith(("http://", "https://")):
+        return {"unitIri": iri_term(unit)}
+    return {"unitName": text_term(unit)}
 
 
 def typed_term(value: str, kind: str) -> Term:
+    """A request value as a term of a declared parameter kind (400 when it is not one)."""
     if kind == "iri":
         return iri_term(value)
-    problem = queries.check_parameter(value, kind)
+    from jixiao.queries import check_parameter
+
+    problem = check_parameter(value, kind)
     if problem:
         raise QueryError(400, "bad_parameter", problem)
     if kind == "string":

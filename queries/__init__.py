@@ -2,7 +2,10 @@
 
 Each file carries its own ``PREFIX`` lines (it runs in any SPARQL tool) and a comment
 header: ``#+ summary: …`` (Chinese and English) and ``#+ params: …``. The file stem is the
-query's name (``jixiao query NAME``). Absence checks are written with ``MINUS``, which
+query's name (``jixiao query NAME``). Every SPARQL text the project runs is one of these files
+(``#+ tags: internal`` for those of the REST API and the pages, not meant for auditors);
+:mod:`queries.prepared` reads each once into a checked query object (declared parameters
+bound as terms, ``#+ slots:`` choosing among the file's own alternatives). Absence checks are written with ``MINUS``, which
 pyoxigraph evaluates far faster than ``FILTER NOT EXISTS`` (see shared/architecture.md).
 Long listings sort on one key bound per row (``BIND (CONCAT(?unit, "\\u0001", ?name) AS
 ?sortKey)``) because pyoxigraph reads each string from the store at every comparison of an

@@ -1,10 +1,8 @@
 """What the pages show, read through the same worker pool and time limit as the REST API.
 
-The project lists are ``GET /api/projects``'s own query (:mod:`api.listing`), so the
-audit page and ``GET /api/projects`` cannot disagree. The queries below only add what the
-pages need beyond the REST answers (parsed targets, coverage, findings in one language).
-Request values reach a query only as typed terms (:class:`api.workers.Term`) or as IRIs
-checked by pyoxigraph; every other fragment is fixed text chosen from a whitelist.
+The project lists are ``GET /api/projects``'s own queries (:mod:`api.listing`), so the
+audit page and ``GET /api/projects`` cannot disagree; the findings are those of
+:mod:`api.web.findings`. Every other read is a named query (``queries/*.rq``) of its own.
 """
 
 from __future__ import annotations
@@ -13,145 +11,87 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-import pyoxigraph as ox
 from fastapi import Request
 
-from jixiao.api import rest
-from jixiao.api.listing import Lacks, Mode, projects_query
+from jixiao.api.listing import (
+    Lacks,
+    Mode,
+    project_item,
+    project_slots,
+    project_values,
+    projects_query,
+)
 from jixiao.api.project_extras import commitments, self_evaluation
-from jixiao.api.select import JX, JXID, iri_term, select, unit_term, year_term
-from jixiao.api.web.findings import FindingQuery, findings
-from jixiao.api.web.i18n import CATEGORIES, CATEGORY_BY_IRI, SEVERITY_IRI
+from jixiao.api.select import JX, JXID, iri_term, select, year_term
+from jixiao.api.web.findings import FindingQuery, finding_counts, findings
 from jixiao.api.workers import Term
+from jixiao.graph.categories import categories, category_by_iri
 
 CHUNK = 400  # IRIs per VALUES block
 
-
-def _values_many(var: str, iris: list[str]) -> str:
-    return f"VALUES ?{var} {{ {' '.join(str(ox.NamedNode(i)) for i in iris)} }}"
-
-
-def _chunks(items: list[str]) -> list[list[str]]:
-    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
-
-
 # ------------------------------------------------------------------ overview
-
-_COUNTS = """
-SELECT ?documents ?departments ?units ?projects ?indicators WHERE {
-  { SELECT (COUNT(DISTINCT ?d) AS ?documents) WHERE { ?d a jx:SourceDocument } }
-  { SELECT (COUNT(DISTINCT ?o) AS ?departments) WHERE { ?o a jx:Department } }
-  { SELECT (COUNT(DISTINCT ?u) AS ?units) WHERE { ?u a jx:Unit } }
-  { SELECT (COUNT(DISTINCT ?p) AS ?projects) WHERE { ?p a jx:Project } }
-  { SELECT (COUNT(DISTINCT ?i) AS ?indicators) WHERE { ?i a jx:Indicator } }
-}
-"""
-_BY_SEVERITY = """
-SELECT ?severity (COUNT(DISTINCT ?r) AS ?n) WHERE {
-  GRAPH ?g { ?rep sh:result ?r . ?r sh:resultSeverity ?severity }
-} GROUP BY ?severity
-"""
-_YEARS = """
-SELECT DISTINCT ?year WHERE { ?p a jx:Project ; jx:fiscalYear ?year } ORDER BY DESC(?year)
-"""
-# Per project: the categories it covers (jx:coversCategory) and whether it has indicators
-# (one sub-select, hash-joined): at 10^5 indicators 12 s -> 2 s, same rows.
-_COVERAGE = """
-SELECT ?unit ?name ?projects ?indicated ?output ?effect ?satisfaction ?cost ?all4 WHERE {
-  { SELECT ?unit (COUNT(?p) AS ?projects) (SUM(?w) AS ?indicated) (SUM(?o) AS ?output)
-           (SUM(?e) AS ?effect)
-           (SUM(?s) AS ?satisfaction) (SUM(?c) AS ?cost) (SUM(?o * ?e * ?s * ?c) AS ?all4) WHERE {
-    { SELECT ?p ?unit (MAX(IF(BOUND(?i), 1, 0)) AS ?w)
-        (MAX(COALESCE(IF(?cat = jx:CategoryOutput, 1, 0), 0)) AS ?o)
-        (MAX(COALESCE(IF(?cat = jx:CategoryEffect, 1, 0), 0)) AS ?e)
-        (MAX(COALESCE(IF(?cat = jx:CategorySatisfaction, 1, 0), 0)) AS ?s)
-        (MAX(COALESCE(IF(?cat = jx:CategoryCost, 1, 0), 0)) AS ?c)
-      WHERE {
-        {values} ?p a jx:Project ; jx:unit ?unit ; jx:fiscalYear ?year .
-        OPTIONAL { ?p jx:coversCategory ?cat }
-        OPTIONAL { { SELECT ?p (SAMPLE(?any) AS ?i) WHERE { ?p jx:hasIndicator ?any }
-                     GROUP BY ?p } }
-      } GROUP BY ?p ?unit }
-  } GROUP BY ?unit }
-  OPTIONAL { { SELECT ?unit (MIN(?l) AS ?name) WHERE { ?unit skos:prefLabel ?l } GROUP BY ?unit } }
-} ORDER BY DESC(?projects) ?name
-"""
 
 
 def counts(request: Request) -> dict[str, Any]:
-    rows = select(request, _COUNTS)
+    rows = select(request, "store_counts")
     out: dict[str, Any] = dict(rows[0]) if rows else {}
-    severities = {SEVERITY_IRI.get(r["severity"], r["severity"]): r["n"]
-                  for r in select(request, _BY_SEVERITY)}  # fmt: skip
+    severities = finding_counts(request, FindingQuery())
     out["severity"] = severities
     out["findings"] = sum(severities.values())
     return out
 
 
 def years(request: Request) -> list[int]:
-    return [r["year"] for r in select(request, _YEARS) if isinstance(r["year"], int)]
+    return [r["year"] for r in select(request, "fiscal_years") if isinstance(r["year"], int)]
 
 
 def coverage(request: Request, year: int | None) -> list[dict[str, Any]]:
-    return select(request, _COVERAGE, {"year": year_term(year)})
+    return select(request, "unit_coverage", {"year": year_term(year)})
 
 
 def units(request: Request, year: int | None = None) -> list[dict[str, Any]]:
-    return select(request, rest.UNITS_QUERY, {"year": year_term(year)})
+    return select(request, "units", {"year": year_term(year)})
 
 
 # ------------------------------------------------------------------ projects (audit)
-
-_CATS_OF = """
-SELECT DISTINCT ?p ?cat WHERE {
-  {many} ?p jx:coversCategory ?cat .
-}
-"""
-_NAMED_OF = """
-SELECT DISTINCT ?p ?k WHERE {
-  {many} VALUES ?k { "产出" "效益" "满意" "成本" }
-  ?p jx:hasIndicator ?i . ?i jx:name|jx:level1Text|jx:level2Text ?t FILTER(CONTAINS(STR(?t), ?k))
-  OPTIONAL { ?i jx:lowerIsBetter ?inverse }
-  FILTER(?k != "满意" || (!CONTAINS(STR(?t), "不满意") && !BOUND(?inverse)))
-}
-"""
-_KEYWORD = {c.keyword: c.key for c in CATEGORIES}
 
 
 @dataclass(slots=True)
 class ProjectQuery:
     year: int | None = None
     unit: str | None = None  # a unit's name or IRI, as ``GET /api/projects`` takes it
-    lacks: Lacks | None = None
+    lacks: Lacks | None = None  # type: ignore[valid-type]
     mode: Mode = Mode.strict
 
 
 def projects(request: Request, q: ProjectQuery, categories: bool = True) -> list[dict[str, Any]]:
     """The rows of ``GET /api/projects`` (same query), with :func:`add_categories` unless
     ``categories`` is false (then call it on the rows a page shows)."""
-    text = projects_query(q.unit, q.lacks, q.mode)[0]
-    rows = select(request, text, {"year": year_term(q.year), "unitParam": unit_term(q.unit)})
+    rows = select(request, projects_query(q.lacks), project_values(q.year, q.unit),
+                  project_slots(q.lacks, q.mode))  # fmt: skip
+    items = [project_item(r) for r in rows]
     if categories:
-        add_categories(request, rows)
-    return rows
+        add_categories(request, items)
+    return items
 
 
 def add_categories(request: Request, rows: list[dict[str, Any]]) -> None:
     """Set ``categories`` (the categories a project has indicators in) and ``named`` (those
     only an indicator's name or printed label mentions) on each row."""
-    ids = [r["id"] for r in rows]
+    by_iri = category_by_iri()
     cats: dict[str, set[str]] = defaultdict(set)
     named: dict[str, set[str]] = defaultdict(set)
-    for chunk in _chunks(ids):
-        many = _values_many("p", chunk)
-        for r in select(request, _CATS_OF.replace("{many}", many)):
-            if r["cat"] in CATEGORY_BY_IRI:
-                cats[r["p"]].add(CATEGORY_BY_IRI[r["cat"]].key)
-        for r in select(request, _NAMED_OF.replace("{many}", many)):
-            named[r["p"]].add(_KEYWORD[r["k"]])
+    ids = [r["id"] for r in rows]
+    for chunk in (ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)):
+        terms = [Term("iri", i) for i in chunk]
+        for name, found in (("project_categories", cats), ("project_named_categories", named)):
+            for r in select(request, name, {"p": terms}):
+                if r["cat"] in by_iri:
+                    found[r["p"]].add(by_iri[r["cat"]].key)
+    keys = [c.key for c in categories()]
     for row in rows:
-        row["categories"] = [c.key for c in CATEGORIES if c.key in cats[row["id"]]]
-        row["named"] = [c.key for c in CATEGORIES if c.key in named[row["id"]] - cats[row["id"]]]
+        row["categories"] = [k for k in keys if k in cats[row["id"]]]
+        row["named"] = [k for k in keys if k in named[row["id"]] - cats[row["id"]]]
 
 
 def local_id(iri: str, kind: str) -> str | None:
@@ -162,74 +102,26 @@ def local_id(iri: str, kind: str) -> str | None:
 
 # ------------------------------------------------------------------ one project
 
-_AMOUNTS = """
-SELECT DISTINCT ?prop ?value WHERE {
-  {values} ?p ?prop ?value . FILTER(STRSTARTS(STR(?prop), STR(jx:amount)) && isLiteral(?value))
-} ORDER BY ?prop ?value
-"""
-_GOALS = "SELECT DISTINCT ?goal WHERE { {values} ?p jx:goalText ?goal }"
-_SOURCES = """
-SELECT ?doc (MIN(?f) AS ?file) (MIN(?k) AS ?kind) (MIN(?y) AS ?year) (MIN(?dn) AS ?department)
-       (GROUP_CONCAT(DISTINCT STR(?l); separator=", ") AS ?lines) WHERE {
-  {values} GRAPH ?doc { ?p prov:wasDerivedFrom ?doc . OPTIONAL { ?p jx:sourceLine ?l } }
-  OPTIONAL { ?doc dcterms:source ?f } OPTIONAL { ?doc jx:documentKind ?k }
-  OPTIONAL { ?doc jx:fiscalYear ?y } OPTIONAL { ?doc jx:organization/skos:prefLabel ?dn }
-} GROUP BY ?doc ORDER BY ?file
-"""
-_OTHER_YEARS = """
-SELECT ?other (MIN(?y) AS ?year) (MIN(?n) AS ?name) (MIN(?ul) AS ?unit) WHERE {
-  {values} ?p (jx:sameProjectAs|^jx:sameProjectAs|jx:previousYear|^jx:previousYear)+ ?other .
-  FILTER(?other != ?p) ?other jx:fiscalYear ?y ; jx:name ?n .
-  OPTIONAL { ?other jx:unit/skos:prefLabel ?ul }
-} GROUP BY ?other ORDER BY ?year
-"""
-_INDICATORS = """
-SELECT ?id (MIN(?pos) AS ?position) (MIN(?n) AS ?name) (MIN(?c1) AS ?level1_code)
-       (MIN(?l1) AS ?level1) (MIN(?c2) AS ?level2_code) (MIN(?l2) AS ?level2)
-       (MIN(?cat) AS ?category) (MIN(?pt) AS ?period) (MIN(?at) AS ?annual) WHERE {
-  {values} ?project jx:hasIndicator ?id . ?id jx:name ?n .
-  OPTIONAL { ?id jx:position ?pos } OPTIONAL { ?id jx:level1Code ?c1 }
-  OPTIONAL { ?id jx:level1Text ?l1 } OPTIONAL { ?id jx:level2Code ?c2 }
-  OPTIONAL { ?id jx:level2Text ?l2 }
-  OPTIONAL { ?id (jx:level1|jx:level2)/jx:category ?cat }
-  OPTIONAL { ?id jx:periodTarget ?pt } OPTIONAL { ?id jx:annualTarget ?at }
-} GROUP BY ?id ORDER BY ?position ?id
-"""
-_TARGETS = """
-SELECT ?t (MIN(?raw) AS ?raw_text) (MIN(?cmp) AS ?comparator) (MIN(?num) AS ?number)
-       (MIN(?up) AS ?upper) (MIN(?ut) AS ?unit) (MIN(?val) AS ?value) (MIN(?bu) AS ?base_unit)
-       (MIN(?ql) AS ?qualifier) (MIN(?qa) AS ?qualitative) (MIN(?cl) AS ?classified)
-       (MIN(?ph) AS ?placeholder) WHERE {
-  {values} ?project jx:hasIndicator/(jx:periodTarget|jx:annualTarget) ?t .
-  OPTIONAL { ?t jx:rawText ?raw } OPTIONAL { ?t jx:comparator ?cmp }
-  OPTIONAL { ?t jx:number ?num } OPTIONAL { ?t jx:upperNumber ?up }
-  OPTIONAL { ?t jx:unitText ?ut } OPTIONAL { ?t jx:value ?val }
-  OPTIONAL { ?t jx:baseUnit ?bu } OPTIONAL { ?t jx:qualifier ?ql }
-  OPTIONAL { ?t jx:qualitative ?qa } OPTIONAL { ?t jx:classified ?cl }
-  OPTIONAL { ?t jx:placeholder ?ph }
-} GROUP BY ?t
-"""
+AMOUNT_ORDER = ["amountTotal", "amountFiscal", "amountGeneralBudget", "amountGovFund"]
 
 
 def project(request: Request, iri: str) -> dict[str, Any] | None:
     """Everything the project page shows; None when the store has no such project."""
     term = iri_term(iri)
-    rows = select(request, projects_query()[0], {"p": term})
+    rows = select(request, "projects", {"project": term})
     if not rows:
         return None
-    item = rows[0]
+    item = project_item(rows[0])
     add_categories(request, [item])
     values = {"p": term}
-    amounts: dict[str, list[Any]] = defaultdict(list)
-    for r in select(request, _AMOUNTS, values):
-        amounts[r["prop"][len(JX) :] if r["prop"].startswith(JX) else r["prop"]].append(r["value"])
-    order = ["amountTotal", "amountFiscal", "amountGeneralBudget", "amountGovFund"]
-    item["amounts"] = sorted(amounts.items(), key=lambda kv: (
-        order.index(kv[0]) if kv[0] in order else len(order), kv[0]))  # fmt: skip
-    item["goals"] = [r["goal"] for r in select(request, _GOALS, values)]
-    item["sources"] = select(request, _SOURCES, values)
-    item["other_years"] = select(request, _OTHER_YEARS, values)
-    item["indicator_groups"] = _indicator_groups(request, term)
+    item["amounts"] = amounts(select(request, "project_amounts", values))
+    item["goals"] = [r["goal"] for r in select(request, "project_goals", values)]
+    item["sources"] = select(request, "project_sources", values)
+    item["other_years"] = select(request, "project_other_years", values)
+    item["indicator_groups"] = indicator_groups(
+        select(request, "project_indicator_details", {"project": term}),
+        select(request, "project_targets", {"project": term}),
+    )
     evaluated = self_evaluation(request, term)
     for _, rows in item["indicator_groups"]:
         for row in rows:
@@ -240,37 +132,38 @@ def project(request: Request, iri: str) -> dict[str, Any] | None:
     return item
 
 
-def _indicator_groups(request: Request, project: Term) -> list[tuple[str | None, list[dict]]]:
-    """Indicators grouped by category (the four in order, then uncategorised)."""
-    targets = {r["t"]: r for r in select(request, _TARGETS, {"project": project})}
+def amounts(rows: list[dict[str, Any]]) -> list[tuple[str, list[Any]]]:
+    """A project's amounts by property (local name), the usual four first."""
+    found: dict[str, list[Any]] = defaultdict(list)
+    for r in rows:
+        found[r["prop"][len(JX) :] if r["prop"].startswith(JX) else r["prop"]].append(r["value"])
+    last = len(AMOUNT_ORDER)
+    return sorted(found.items(), key=lambda kv: (
+        AMOUNT_ORDER.index(kv[0]) if kv[0] in AMOUNT_ORDER else last, kv[0]))  # fmt: skip
+
+
+def indicator_groups(
+    indicators: list[dict[str, Any]], target_rows: list[dict[str, Any]]
+) -> list[tuple[str | None, list[dict]]]:
+    """Indicators with their parsed targets, grouped by category (the categories in order,
+    then uncategorised)."""
+    targets = {r["t"]: r for r in target_rows}
+    by_iri = category_by_iri()
     groups: dict[str | None, list[dict]] = defaultdict(list)
-    for row in select(request, _INDICATORS, {"project": project}):
+    for row in indicators:
         row["period"] = targets.get(row["period"]) if row["period"] else None
         row["annual"] = targets.get(row["annual"]) if row["annual"] else None
-        cat = CATEGORY_BY_IRI.get(row["category"])
+        cat = by_iri.get(row["category"])
         groups[cat.key if cat else None].append(row)
-    keys: list[str | None] = [c.key for c in CATEGORIES]
+    keys: list[str | None] = [c.key for c in categories()]
     return [(k, groups[k]) for k in [*keys, None] if groups.get(k)]
 
 
 # ------------------------------------------------------------------ one unit
 
-_UNIT = """
-SELECT DISTINCT ?rel ?other ?label WHERE {
-  { {values} ?u skos:prefLabel ?label . BIND("name" AS ?rel) }
-  UNION { {values} ?u jx:unitCode ?label . BIND("code" AS ?rel) }
-  UNION { {values} ?u org:subOrganizationOf ?other . BIND("dept" AS ?rel)
-          OPTIONAL { ?other skos:prefLabel ?label } }
-  UNION { {values} ?u jx:renamedFrom ?other . BIND("from" AS ?rel)
-          OPTIONAL { ?other skos:prefLabel ?label } }
-  UNION { {values} ?other jx:renamedFrom ?u . BIND("to" AS ?rel)
-          OPTIONAL { ?other skos:prefLabel ?label } }
-} ORDER BY ?rel ?label
-"""
-
 
 def unit(request: Request, iri: str) -> dict[str, Any] | None:
-    rows = select(request, _UNIT, {"u": iri_term(iri)})
+    rows = select(request, "unit_description", {"u": iri_term(iri)})
     if not rows:
         return None
     info: dict[str, Any] = {"id": iri, "names": [], "codes": [], "dept": [], "from": [], "to": []}

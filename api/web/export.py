@@ -19,7 +19,7 @@ _HEADERS = {
     "amount": ("金额（万元）", "Amount (10k yuan)"),
     "indicators": ("指标数", "Indicators"),
     "id": ("IRI", "IRI"),
-    **{c.key: (c.zh, c.en) for c in i18n.CATEGORIES},
+    **{c.key: (c.label("zh"), c.label("en")) for c in i18n.CATEGORIES},
 }
 _MARKS = {"has": ("有", "yes"), "named": ("仅名称提及", "named only"), "lacks": ("无", "no")}
 

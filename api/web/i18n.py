@@ -6,10 +6,8 @@ and form); anything else, or nothing, means Chinese.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from jixiao.api.listing import CATEGORY, Lacks
-from jixiao.api.select import JX, SH
+from jixiao.api.select import JX
+from jixiao.graph.categories import categories, severities
 
 LANGS = ("zh", "en")
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
@@ -19,33 +17,11 @@ def pick_lang(value: str | None) -> str:
     return "en" if value == "en" else "zh"
 
 
-@dataclass(frozen=True, slots=True)
-class Category:
-    key: str  # the ``lacks`` value
-    concept: str  # IRI of the SKOS concept's jx:category
-    zh: str
-    en: str
-    keyword: str  # what the lenient mode looks for in names
-
-    def label(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
-
-
-_CAT_WORDS = {
-    Lacks.output: ("产出", "Output"),
-    Lacks.effect: ("效益", "Effect"),
-    Lacks.satisfaction: ("满意度", "Satisfaction"),
-    Lacks.cost: ("成本", "Cost"),
-}
-CATEGORIES: tuple[Category, ...] = tuple(
-    Category(lacks.value, JX + CATEGORY[lacks][0], *_CAT_WORDS[lacks], CATEGORY[lacks][1])
-    for lacks in (Lacks.output, Lacks.effect, Lacks.satisfaction, Lacks.cost)
-)
-CATEGORY_BY_IRI = {c.concept: c for c in CATEGORIES}
-SEVERITIES = ("Violation", "Warning", "Info")
+# The categories and severities are the ontology's and the shapes' (graph/categories.py).
+CATEGORIES = categories()
+SEVERITIES = severities()
 SEVERITY_WORDS = {"Violation": ("违规", "Violation"), "Warning": ("警告", "Warning"),
                   "Info": ("提示", "Info")}  # fmt: skip
-SEVERITY_IRI = {SH + s: s for s in SEVERITIES}
 
 AMOUNT_WORDS = {
     "amountTotal": ("合计", "Total"),

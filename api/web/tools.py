@@ -17,20 +17,13 @@ from starlette.concurrency import run_in_threadpool
 
 from jixiao import queries
 from jixiao.api import sparql, upload
-from jixiao.api.select import JXID, declared_parameters
+from jixiao.api.select import JXID
 from jixiao.api.web import i18n
 from jixiao.api.web.pages import guarded
 from jixiao.api.web.render import error_page, lang_of, link_for, render
 from jixiao.api.workers import QueryError
+from jixiao.queries.prepared import catalog
 
-DEFAULT_QUERY = """\
-PREFIX jx: <https://w3id.org/jixiao/ontology#>
-SELECT ?project ?name ?year WHERE {
-  ?project a jx:Project ; jx:name ?name ; jx:fiscalYear ?year .
-}
-ORDER BY DESC(?year) ?name
-LIMIT 20
-"""
 SHOW_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
 EXTENSIONS = {"json": "srj.json", "xml": "srx.xml", "csv": "csv", "tsv": "tsv", "ttl": "ttl",
               "nt": "nt", "jsonld": "jsonld", "rdfxml": "rdf"}  # fmt: skip
@@ -54,15 +47,21 @@ def for_auditors(text: str) -> str:
     return "\n".join(out).strip("\n") + "\n"
 
 
+def default_query() -> str:
+    """The editor's starting text (``queries/editor_example.rq``, without its header)."""
+    return for_auditors(queries.load_query("editor_example"))
+
+
 def examples(lang: str) -> list[dict[str, Any]]:
+    """The named queries meant for auditors (not those tagged ``internal``)."""
     out = []
-    for name in queries.list_queries():
-        meta = queries.metadata(queries.load_query(name))
-        summary = meta.get("summary", "")
-        zh, en = _split_summary(summary)
+    for query in catalog().values():
+        if query.internal:
+            continue
+        zh, en = _split_summary(query.summary)
         out.append({
-            "name": name, "summary": summary, "summary_lang": en if lang == "en" else zh,
-            "params": ", ".join(declared_parameters(meta)),
+            "name": query.name, "summary": query.summary,
+            "summary_lang": en if lang == "en" else zh, "params": ", ".join(query.params),
         })  # fmt: skip
     return out
 
@@ -130,7 +129,7 @@ def build_router() -> APIRouter:
     def sparql_page(request: Request) -> Response:
         params = request.query_params
         name = params.get("example", "")
-        query = params.get("query", "") or DEFAULT_QUERY
+        query = params.get("query", "") or default_query()
         if name:
             try:
                 query = for_auditors(queries.load_query(name))
