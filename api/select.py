@@ -125,7 +125,7 @@ def after_terms(value: str | None) -> tuple[Term, Term] | None:
         year, key = json.loads(raw.decode("utf-8"))
     except (binascii.Error, ValueError, UnicodeDecodeError, TypeError):
         raise QueryError(400, "bad_cursor", "after: not a cursor of this list") from None
-    if not isinstance(key, str) or not isinstance(year, str) or not re.fullmatch(r"\d{4}", year):
+    if not (isinstance(key, str) and isinstance(year, str) and re.fullmatch(r"[0-9]{4}", year)):
         raise QueryError(400, "bad_cursor", "after: not a cursor of this list")
     return Term("literal", year, XSD + "gYear"), Term("literal", key)
 

@@ -9,6 +9,8 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from jixiao.api.cli import main
 from jixiao.graph.categories import categories
@@ -80,3 +82,61 @@ def test_one_question_one_answer_everywhere(
         assert audit_rows(server, year=year) == [
             {k: r[k] for k in ("id", "name", "unit", "year")} for r in rest
         ]
+
+
+def walk(server: Server, path: str, limit: int, **params: object) -> list[dict]:
+    """Every row of a list, page after page through the ``Link: rel=next`` cursors."""
+    rows: list[dict] = []
+    response = get(server, path, params={**params, "limit": limit})
+    while True:
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert len(body["items"]) <= limit
+        rows += body["items"]
+        if "next" not in response.links:
+            assert len(body["items"]) < limit or len(rows) == body["total"]
+            return rows
+        assert len(body["items"]) == limit
+        response = get(server, response.links["next"]["url"].removeprefix(server.base))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(limit=st.integers(min_value=1, max_value=130), year=st.sampled_from(YEARS))
+def test_walking_projects_by_cursor_gives_the_whole_list(
+    server: Server, limit: int, year: int | None
+) -> None:
+    whole = rest_rows(server, year=year)
+    params = {} if year is None else {"year": year}
+    walked = walk(server, "/api/projects", limit, **params)
+    assert walked == whole  # in order, no row twice, none left out
+    lacking = rest_rows(server, lacks="satisfaction", mode="lenient", year=year)
+    walked = walk(server, "/api/projects", limit, lacks="satisfaction", mode="lenient", **params)
+    assert walked == lacking
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(limit=st.integers(min_value=40, max_value=500))
+def test_walking_indicators_by_cursor_gives_the_whole_list(server: Server, limit: int) -> None:
+    whole = get(server, "/api/indicators", params={"limit": 1000}).json()
+    assert whole["total"] == len(whole["items"]) > limit
+    assert walk(server, "/api/indicators", limit) == whole["items"]
+    satisfaction = get(
+        server, "/api/indicators", params={"limit": 1000, "category": "satisfaction"}
+    )
+    assert (
+        walk(server, "/api/indicators", 7, category="satisfaction")
+        == (satisfaction.json()["items"])
+    )
+
+
+def test_a_cursor_is_checked(server: Server) -> None:
+    first = get(server, "/api/projects", params={"limit": 3})
+    cursor = first.links["next"]["url"].split("after=")[1]
+    both = get(server, "/api/projects", params={"limit": 3, "offset": 3, "after": cursor})
+    assert both.status_code == 400 and both.json()["error"]["code"] == "bad_parameter"
+    for bad in ("not-a-cursor", "WyJ4Il0", cursor[:-3] + "!!!"):
+        response = get(server, "/api/projects", params={"limit": 3, "after": bad})
+        assert response.status_code == 400, bad
+        assert response.json()["error"]["code"] == "bad_cursor"
+    second = get(server, "/api/projects", params={"limit": 3, "offset": 3}).json()
+    assert get(server, "/api/projects", params={"limit": 3, "after": cursor}).json() == second
