@@ -46,6 +46,11 @@ def project_item(row: dict[str, Any]) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def project_key(item: dict[str, Any]) -> tuple[int, str]:
+    """A listed project's place in the lists' order: its year and the query's sort key."""
+    return item["year"], f"{item['unit']}\u0001{item['name']}\u0001{item['id']}"
+
+
 def project_cursor(item: dict[str, Any]) -> str:
-    """The keyset cursor of a listed project: its year and the query's sort key."""
-    return cursor(item["year"], f"{item['unit']}\u0001{item['name']}\u0001{item['id']}")
+    """The keyset cursor of a listed project (``after=``)."""
+    return cursor(*project_key(item))

@@ -17,12 +17,13 @@ from jixiao.api.listing import (
     Lacks,
     Mode,
     project_item,
+    project_key,
     project_slots,
     project_values,
     projects_query,
 )
 from jixiao.api.project_extras import commitments, self_evaluation
-from jixiao.api.select import JX, JXID, iri_term, select, year_term
+from jixiao.api.select import JX, JXID, iri_term, page, select, text_term, year_term
 from jixiao.api.web.findings import FindingQuery, finding_counts, findings
 from jixiao.api.workers import Term
 from jixiao.graph.categories import categories, category_by_iri
@@ -64,14 +65,44 @@ class ProjectQuery:
     mode: Mode = Mode.strict
 
 
-def projects(request: Request, q: ProjectQuery, categories: bool = True) -> list[dict[str, Any]]:
-    """The rows of ``GET /api/projects`` (same query), with :func:`add_categories` unless
-    ``categories`` is false (then call it on the rows a page shows)."""
-    rows = select(request, projects_query(q.lacks), project_values(q.year, q.unit),
-                  project_slots(q.lacks, q.mode))  # fmt: skip
-    items = [project_item(r) for r in rows]
-    if categories:
-        add_categories(request, items)
+def _arguments(q: ProjectQuery) -> tuple[str, dict[str, Term | None], dict[str, str]]:
+    """The query of ``GET /api/projects`` for ``q``, its values and its slots."""
+    return projects_query(q.lacks), project_values(q.year, q.unit), project_slots(q.lacks, q.mode)
+
+
+def project_page(request: Request, q: ProjectQuery, limit: int, offset: int) -> dict[str, Any]:
+    """One page of ``q``'s projects (cut by the query), each with :func:`add_categories`,
+    and ``total``: how many projects ``q`` selects."""
+    name, values, slots = _arguments(q)
+    found = page(request, name, values, slots, limit, offset)
+    items = [project_item(r) for r in found["items"]]
+    add_categories(request, items)
+    return {"total": found["total"], "items": items}
+
+
+def project_totals(request: Request, q: ProjectQuery) -> dict[str, Any]:
+    """How many projects ``q`` selects and the sum of their amounts (万元)."""
+    name, values, slots = _arguments(q)
+    (row,) = select(request, name, values, {**slots, "result": "totals"})
+    return {"total": int(row["total"]), "amount": row["amounts"] or 0}
+
+
+def projects(request: Request, q: ProjectQuery) -> list[dict[str, Any]]:
+    """Every project ``q`` selects, with :func:`add_categories`: the rows of ``GET
+    /api/projects`` (same query), read page after page by keyset (pages of the row cap)."""
+    name, values, slots = _arguments(q)
+    size = request.app.state.service.settings.row_cap
+    items: list[dict[str, Any]] = []
+    after: dict[str, Term | None] = {}
+    while True:
+        rows = select(request, name, {**values, **after, "limit": size},  # type: ignore[dict-item]
+                      {**slots, "page": "after" if after else "offset"})  # fmt: skip
+        items += [project_item(r) for r in rows]
+        if len(rows) < size:
+            break
+        year, key = project_key(items[-1])
+        after = {"afterYear": year_term(year), "afterKey": text_term(key)}
+    add_categories(request, items)
     return items
 
 

@@ -73,11 +73,6 @@ def param_page(params: QueryParams) -> int:
     return int(raw)
 
 
-def paged(rows: list, page: int, size: int) -> tuple[list, int]:
-    pages = max(1, math.ceil(len(rows) / size))
-    return rows[(page - 1) * size : page * size], pages
-
-
 def audit_query(params: QueryParams) -> data.ProjectQuery:
     lacks = param_choice(params, "lacks", tuple(c.key for c in i18n.CATEGORIES))
     mode = param_choice(params, "mode", ("strict", "lenient")) or "strict"
@@ -110,6 +105,17 @@ def audit_params(q: data.ProjectQuery) -> dict[str, Any]:
     }
 
 
+def api_url(params: dict[str, Any]) -> str:
+    """The ``GET /api/projects`` address of the same list."""
+    return "/api/projects?" + urlencode({**{k: v for k, v in params.items() if v is not None},
+                                         "limit": 1000})  # fmt: skip
+
+
+def coverage_totals(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """The overview's bottom line: projects, projects with indicators, with all four."""
+    return {k: sum(r[k] or 0 for r in rows) for k in ("projects", "indicated", "all4")}
+
+
 def audit_filename(q: data.ProjectQuery, extension: str) -> str:
     parts = ["jixiao-audit"]
     if q.lacks:
@@ -119,6 +125,20 @@ def audit_filename(q: data.ProjectQuery, extension: str) -> str:
     if q.mode is Mode.lenient:
         parts.append("lenient")
     return "-".join(parts) + "." + extension
+
+
+def flagged(findings: list[dict[str, Any]]) -> dict[str, str]:
+    """The most severe finding's severity per indicator (or other focus node) of a project
+    (``findings`` come most severe first)."""
+    out: dict[str, str] = {}
+    for finding in findings:
+        out.setdefault(finding["indicator"] or finding["focus"], finding["severity"])
+    return out
+
+
+def latest_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of a unit's page: the latest year first, the list's order within a year."""
+    return sorted(rows, key=lambda r: -r["year"] if isinstance(r["year"], int) else 0)
 
 
 def coverage_by_year(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -145,7 +165,7 @@ def build_router() -> APIRouter:
         year = param_year(request.query_params)
         lang = lang_of(request)
         rows = data.coverage(request, year)
-        totals = {k: sum(r[k] or 0 for r in rows) for k in ("projects", "indicated", "all4")}
+        totals = coverage_totals(rows)
         return render(
             request, "overview.html", title=i18n.text(lang, "overview.title"),
             counts=data.counts(request), shapes=findings_by_shape(request),
@@ -157,19 +177,17 @@ def build_router() -> APIRouter:
     def audit(request: Request) -> Response:
         q = audit_query(request.query_params)
         page = param_page(request.query_params)
-        rows = data.projects(request, q, categories=False)
-        shown, pages = paged(rows, page, AUDIT_PAGE)
-        data.add_categories(request, shown)
+        shown = data.project_page(request, q, AUDIT_PAGE, (page - 1) * AUDIT_PAGE)["items"]
+        totals = data.project_totals(request, q)
         units = data.units(request)
         params = audit_params(q)
-        api = {k: v for k, v in params.items() if v is not None}
         return render(
             request, "audit.html", title=i18n.text(lang_of(request), "nav.audit"),
-            q=q, rows=shown, total=len(rows), page=page, pages=pages, size=AUDIT_PAGE,
+            q=q, rows=shown, total=totals["total"], page=page, size=AUDIT_PAGE,
+            pages=max(1, math.ceil(totals["total"] / AUDIT_PAGE)),
             params=params, years=data.years(request), units=units,
             unit_known=any(q.unit in (u["id"], u["name"]) for u in units),
-            api_url="/api/projects?" + urlencode({**api, "limit": 1000}),
-            amount_total=sum(r["amount"] or 0 for r in rows),
+            api_url=api_url(params), amount_total=totals["amount"],
         )  # fmt: skip
 
     def download(request: Request, extension: str) -> Response:
@@ -205,11 +223,8 @@ def build_router() -> APIRouter:
         item = data.project(request, JXID + "project/" + project_id)
         if item is None:
             return error_page(request, 404, i18n.text(lang, "error.404"))
-        flagged: dict[str, str] = {}
-        for finding in item["findings"]:  # most severe first
-            flagged.setdefault(finding["indicator"] or finding["focus"], finding["severity"])
         return render(
-            request, "project.html", title=item["name"], p=item, flagged=flagged,
+            request, "project.html", title=item["name"], p=item, flagged=flagged(item["findings"]),
             rdf_url="/id/project/" + project_id, api_url="/api/projects/" + project_id,
         )  # fmt: skip
 
@@ -232,8 +247,7 @@ def build_router() -> APIRouter:
         info = data.unit(request, iri)
         if info is None:
             return error_page(request, 404, i18n.text(lang, "error.404"))
-        rows = data.projects(request, data.ProjectQuery(unit=iri))
-        rows.sort(key=lambda r: -r["year"] if isinstance(r["year"], int) else 0)
+        rows = latest_first(data.projects(request, data.ProjectQuery(unit=iri)))
         return render(
             request, "unit.html", title=info["name"], u=info, rows=rows,
             by_year=coverage_by_year(rows), rdf_url="/id/org/unit/" + unit_id,
