@@ -11,8 +11,10 @@ saves hours at 10⁶. The named auditor queries are then timed on it (best of ``
     python benchmarks/bigstore.py --store DIR --reuse --queries --rest  # the REST lists only
 
 ``--rest`` also times what ``GET /api/projects``, ``/api/indicators`` and ``/api/findings``
-send for their first page of 100 and for its total (the same texts, run on the store here,
-without HTTP; findings exist only in a validated store).
+send for their first page of 100 and for its total (the same named queries, bound as the
+routes bind them, run on the store here without HTTP; findings exist only in a validated
+store). ``--paging`` times a page of 100 deep in the project and indicator lists, cut by
+``OFFSET`` and by keyset (``after=``), and prints their ratio (same run, same store).
 """
 
 from __future__ import annotations
@@ -30,13 +32,12 @@ sys.path.insert(0, str(ROOT))
 import pyoxigraph as ox  # noqa: E402
 
 from benchmarks.synth import write_corpus  # noqa: E402
-from jixiao.api.listing import Lacks, projects_query  # noqa: E402
-from jixiao.api.rest import findings_query, indicators_query  # noqa: E402
 from jixiao.graph import iris  # noqa: E402
 from jixiao.graph.build import build_document  # noqa: E402
 from jixiao.graph.ingest import read_one  # noqa: E402
 from jixiao.graph.store import ensure_ontology, query  # noqa: E402
 from jixiao.queries import list_queries, load_query  # noqa: E402
+from jixiao.queries.prepared import prepared  # noqa: E402
 
 DEFAULT_QUERIES = (
     "projects_without_satisfaction",
@@ -96,17 +97,54 @@ def time_queries(store_dir: Path, names: list[str], repeat: int = 3) -> None:
 
 
 def rest_texts() -> dict[str, str]:
-    """What the REST lists send for their first page and total, unfiltered ``{values}``."""
+    """What the REST lists send for their first page and total (no filter)."""
     texts = {}
-    for label, pair in (
-        ("projects", projects_query(limit=100)),
-        ("projects?lacks=satisfaction", projects_query(lacks=Lacks.satisfaction, limit=100)),
-        ("indicators", indicators_query(False, 100, 0)),
-        ("findings", findings_query(100, 0)),
+    for label, name, slots in (
+        ("projects", "projects", {}),
+        ("projects?lacks=satisfaction", "projects_without_satisfaction", {"mode": "strict"}),
+        ("indicators", "indicators", {}),
+        ("findings", "findings", {}),
     ):
-        for part, text in zip(("page", "total"), pair, strict=True):
-            texts[f"{label} {part}"] = text.replace("{values}", "")
+        query = prepared(name)
+        page = {**slots, "page": "offset"}
+        texts[f"{label} page"] = query.bind({"limit": 100, "offset": 0}, page)[0]
+        texts[f"{label} total"] = query.bind({}, {**slots, "result": "count"})[0]
     return texts
+
+
+def _best(store: ox.Store, text: str, repeat: int, **subs: object) -> tuple[float, list]:
+    best, rows = float("inf"), []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        rows = list(query(store, text, subs or None))  # type: ignore[arg-type, arg-type]
+        best = min(best, time.perf_counter() - start)
+    return best, rows
+
+
+def time_paging(store_dir: Path, repeat: int = 3, depth: float = 0.9) -> None:
+    """A page of 100 at ``depth`` of the list: by OFFSET, and by keyset after the row before."""
+    store = ox.Store.read_only(str(store_dir))
+    gyear = ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear")
+    for name, year, key in (
+        ("projects", "fiscalYear", lambda r: f"{r['unit'].value}\u0001{r['name'].value}"
+                                              f"\u0001{r['project'].value}"),
+        ("indicators", "year", lambda r: f"{r['project'].value}\u0001{r['id'].value}"),
+    ):  # fmt: skip
+        q = prepared(name)
+        total = int(next(iter(query(store, q.bind({}, {"result": "count"})[0])))["total"].value)
+        offset = max(1, int(total * depth))
+        by_offset = q.bind({"limit": 100, "offset": offset}, {"page": "offset"})[0]
+        t_offset, rows = _best(store, by_offset, repeat)
+        before = q.bind({"limit": 1, "offset": offset - 1}, {"page": "offset"})[0]
+        (row,) = list(query(store, before))
+        values = {"limit": 100, "afterYear": ox.Literal(row[year].value, datatype=gyear),
+                  "afterKey": ox.Literal(key(row))}  # fmt: skip
+        t_after, after_rows = _best(store, q.bind(values, {"page": "after"})[0], repeat)
+        same = [r[0] for r in rows] == [r[0] for r in after_rows]
+        print(f"page of 100 at row {offset:,} of {total:,} {name}: "
+              f"OFFSET {t_offset * 1000:,.0f} ms,"
+              f" after= {t_after * 1000:,.0f} ms, ratio {t_offset / t_after:.2f}, same rows {same}",
+              flush=True)  # fmt: skip
 
 
 def time_rest(store_dir: Path, repeat: int = 3) -> None:
@@ -129,6 +167,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per query (best is shown)")
     parser.add_argument("--reuse", action="store_true", help="time queries on an existing store")
     parser.add_argument("--rest", action="store_true", help="also time the REST list queries")
+    parser.add_argument("--paging", action="store_true", help="deep pages: OFFSET vs after=")
     parser.add_argument("--queries", nargs="*", default=list(DEFAULT_QUERIES),
                         choices=list_queries(), metavar="NAME")  # fmt: skip
     args = parser.parse_args()
@@ -141,6 +180,8 @@ def main() -> None:
     time_queries(args.store, args.queries, args.repeat)
     if args.rest:
         time_rest(args.store, args.repeat)
+    if args.paging:
+        time_paging(args.store, args.repeat)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@ header: ``#+ summary: …`` (Chinese and English) and ``#+ params: …``. The fi
 query's name (``jixiao query NAME``). Every SPARQL text the project runs is one of these files
 (``#+ tags: internal`` for those of the REST API and the pages, not meant for auditors);
 :mod:`queries.prepared` reads each once into a checked query object (declared parameters
-bound as terms, ``#+ slots:`` choosing among the file's own alternatives). Absence checks are written with ``MINUS``, which
-pyoxigraph evaluates far faster than ``FILTER NOT EXISTS`` (see shared/architecture.md).
+bound as terms, ``#+ slots:`` choosing among the file's own alternatives). Absence checks are
+written with ``MINUS``, which pyoxigraph evaluates far faster than ``FILTER NOT EXISTS`` (see
+shared/architecture.md).
 Long listings sort on one key bound per row (``BIND (CONCAT(?unit, "\\u0001", ?name) AS
 ?sortKey)``) because pyoxigraph reads each string from the store at every comparison of an
 ``ORDER BY`` on stored strings; ``#+ sorted: …`` then names the order the key stands for.

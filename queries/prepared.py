@@ -11,7 +11,8 @@ A file declares what a caller may change, and nothing else can be:
   (``substitutions``). ``limit``/``offset`` (integers) fill ``LIMIT ?limit OFFSET ?offset``.
 - ``#+ slots: mode = strict | lenient; page = all | offset | after``: a slot chooses among a
   closed set of alternatives (the first is the default); a line ``#? mode=lenient …`` is kept
-  (without its ``#? mode=lenient`` mark) only when that alternative is chosen. Run as it is
+  (without its ``#? mode=lenient`` mark) only when that alternative is chosen (``#? a=x,y``:
+  either); a line of the default ends with its mark instead (``… #? mode=strict``). Run as it is
   (in any SPARQL tool, ``jixiao query``), a file is its default alternatives with every
   parameter unbound.
 """
@@ -31,8 +32,8 @@ Value = ox.NamedNode | ox.Literal
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 _PARAM = re.compile(r"(\w+)\s*\(\s*(?:xsd:)?(\w+)\s*(,\s*many\s*)?[^)]*\)")
-_SLOT_LINE = re.compile(r"^\s*#\?\s*(\w+)=(\w+)\s?(.*)$")  # kept only when chosen
-_LIVE_LINE = re.compile(r"^(.*\S)\s+#\?\s*(\w+)=(\w+)\s*$")  # a default's line, live
+_SLOT_LINE = re.compile(r"^\s*#\?\s*(\w+)=([\w,]+)\s?(.*)$")  # kept only when chosen
+_LIVE_LINE = re.compile(r"^(.*\S)\s+#\?\s*(\w+)=([\w,]+)\s*$")  # a default's line, live
 _PLACEHOLDER = re.compile(
     r"VALUES\s*(\?\w+|\(\s*(?:\?\w+\s*)+\))\s*\{\s*(?:UNDEF|\(\s*(?:UNDEF\s*)+\))\s*\}"
 )
@@ -115,11 +116,11 @@ class Query:
             match = _SLOT_LINE.match(line)
             live = None if match else _LIVE_LINE.match(line)
             if live is not None:
-                if picks.get(live.group(2)) == live.group(3):
+                if picks.get(live.group(2)) in live.group(3).split(","):
                     out.append(live.group(1))
             elif match is None:
                 out.append(line)
-            elif picks.get(match.group(1)) == match.group(2):
+            elif picks.get(match.group(1)) in match.group(2).split(","):
                 out.append(match.group(3))
         return "\n".join(out) + "\n"
 
@@ -200,9 +201,10 @@ def parse(name: str, text: str) -> Query:
         slot, alternative = (match.group(1), match.group(2)) if match else (
             (live.group(2), live.group(3)) if live else ("", ""))  # fmt: skip
         where = f"queries/{name}.rq, line {n}: "
-        if slot and alternative not in slots.get(slot, ()):
-            raise QueryDefinitionError(f"{where}{slot}={alternative} is no declared slot")
-        if live and slots[slot][0] != alternative:
+        for one in alternative.split(",") if slot else ():
+            if one not in slots.get(slot, ()):
+                raise QueryDefinitionError(f"{where}{slot}={one} is no declared slot")
+        if live and slots[slot][0] not in alternative.split(","):
             raise QueryDefinitionError(
                 f"{where}only the default {slot}={slots[slot][0]} may mark a live line; "
                 f"expected '#? {slot}={alternative}' at the start of the line"
