@@ -1,9 +1,10 @@
 """The findings the pages show: counts, lists cut into pages by the query, and for each
 listed finding the project, indicator, document and line it concerns.
 
-Lists are read in two steps. The first query selects the findings (``GRAPH ?g`` of the
-report graphs, filtered by severity, shape, project or unit), sorts them on one key bound
-per row (severity rank, shape, focus node) and cuts the page; small queries then look up
+Lists are read in two steps. The first query (``queries/finding_list.rq``) selects the
+findings (``GRAPH ?g`` of the report graphs, filtered by severity, shape, project or unit:
+its slots and parameters), sorts them on one key bound per row (severity rank, shape, focus
+node) and cuts the page; small queries (``finding_focus_details`` …) then look up
 the details of that page's focus nodes, values and documents, each pattern starting from a
 ``VALUES`` block so that pyoxigraph follows the indexes from the few IRIs given (keys in
 chunks below the row cap). Joined in one query, the details were hash-joined over the whole
