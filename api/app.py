@@ -33,7 +33,7 @@ from jixiao.api.settings import Settings, from_env
 from jixiao.api.upload import prepare_upload_root
 from jixiao.api.workers import Checkpoints, QueryError, QueryPool
 from jixiao.graph.remote import open_remote
-from jixiao.graph.store import PREFIXES, open_store
+from jixiao.graph.store import ONTOLOGY_GRAPH, PREFIXES, ensure_ontology, open_store, stored_sha256
 
 ERROR_CODES = {
     400: "bad_request",
@@ -122,6 +122,14 @@ class ClientAddress:
             CLIENT.reset(token)
 
 
+def refresh_ontology(store: ox.Store) -> None:
+    """A store ingested under an older ontology gets the current one before the first
+    checkpoint: the queries read it (the categories' search words, the frameworks). A store
+    with no ontology yet (nothing ingested) is left as it is."""
+    if isinstance(store, ox.Store) and stored_sha256(store, ONTOLOGY_GRAPH) is not None:
+        ensure_ontology(store)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The application; the store and the worker pool open when it starts serving."""
     settings = settings or from_env()
@@ -135,6 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             primary: Any = open_remote(str(settings.store))
         else:
             primary = open_store(settings.store)
+            refresh_ontology(primary)
         prepare_upload_root(settings.upload_root)  # what a killed service left goes
         if settings.remote:  # a SPARQL server: queries go to it (api/remote_pool.py)
             checkpoints: Any = RemoteCheckpoints()

@@ -4,19 +4,23 @@ same rows through REST, the audit page and ``jixiao query``; keyset paging (``af
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import re
+import shutil
 from collections.abc import Iterator
 
+import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jixiao.api.cli import main
 from jixiao.graph.categories import categories
-from tests.test_sparql_protocol import Server
-from tests.web_fixtures import get, serve_copy
+from jixiao.graph.store import PREFIXES
+from tests.test_sparql_protocol import Server, run_server
+from tests.web_fixtures import get, pristine_store, serve_copy
 
 YEARS = [None, 2020, 2024, 2025, 2026]
 
@@ -161,3 +165,33 @@ def test_the_audit_lists_do_not_stop_at_the_row_cap(
             sum(r["amount"] or 0 for r in whole)
         )
         assert f'data-total="{len(whole)}"' in page.text
+
+
+def test_serve_brings_an_older_ontology_up_to_date(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # a store ingested before the categories had search words (skos:hiddenLabel): the
+    # lenient audit would find no word; the service loads the current ontology at start
+    store_dir = tmp_path_factory.mktemp("old-ontology") / "store"
+    shutil.copytree(pristine_store(tmp_path_factory), store_dir)
+    store = ox.Store(str(store_dir))
+    ask = "ASK { jx:CategorySatisfaction skos:hiddenLabel ?word }"
+    assert store.query(ask, prefixes=PREFIXES)
+    store.update(OLDER_ONTOLOGY, prefixes=PREFIXES)
+    assert not store.query(ask, prefixes=PREFIXES)
+    del store
+    gc.collect()
+    with run_server(store_dir, timeout=30) as served:
+        response = get(served, "/sparql", params={"query": "PREFIX jx: <https://w3id.org/jixiao/ontology#> "
+                                                   "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> " + ask},
+                       headers={"Accept": "application/sparql-results+json"})  # fmt: skip
+        assert response.json()["boolean"] is True
+
+
+OLDER_ONTOLOGY = """
+DELETE WHERE { GRAPH <https://w3id.org/jixiao/id/graph/ontology> { ?c skos:hiddenLabel ?w } } ;
+DELETE WHERE { ?c skos:hiddenLabel ?w } ;
+DELETE { GRAPH ?g { ?g jx:sha256 ?s } ?g jx:sha256 ?s }
+INSERT { GRAPH ?g { ?g jx:sha256 "an older ontology" } ?g jx:sha256 "an older ontology" }
+WHERE { BIND (<https://w3id.org/jixiao/id/graph/ontology> AS ?g) GRAPH ?g { ?g jx:sha256 ?s } }
+"""
