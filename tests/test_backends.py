@@ -107,11 +107,13 @@ def test_union_counts_each_triple_once(loaded: tuple, reference: ox.Store) -> No
 
 
 # Named queries that Virtuoso 7.2 (Debian's 7.2.5) refuses to compile: "SQ156 Internal
-# Optimized compiler error" or "SR066 Unsupported case in CONVERT". Expected to fail with
+# Optimized compiler error" or "SR066 Unsupported case in CONVERT" (projects_without_output,
+# the same text, has no row on the samples and passes). Expected to fail with
 # the server's error (never a wrong answer): strict, so a server that runs them is noticed.
 VIRTUOSO_REFUSES = {
     "check_copied_indicator_sets",
     "copied_indicator_sets",
+    "projects",  # the projects_without_* family's text (issue #16), as the REST API runs it
     "projects_without_cost",
     "projects_without_effect",
     "projects_without_satisfaction",
