@@ -195,3 +195,19 @@ DELETE { GRAPH ?g { ?g jx:sha256 ?s } ?g jx:sha256 ?s }
 INSERT { GRAPH ?g { ?g jx:sha256 "an older ontology" } ?g jx:sha256 "an older ontology" }
 WHERE { BIND (<https://w3id.org/jixiao/id/graph/ontology> AS ?g) GRAPH ?g { ?g jx:sha256 ?s } }
 """
+
+
+def test_named_queries_take_their_slots_and_hide_the_internal_ones(server: Server) -> None:
+    listed = get(server, "/api/queries").json()["items"]
+    names = {q["name"] for q in listed}
+    assert "projects_without_cost" in names and "finding_list" not in names
+    assert all("internal" not in q.get("tags", "") for q in listed)
+    cost = next(q for q in listed if q["name"] == "projects_without_cost")
+    assert cost["slots"]["mode"] == ["strict", "lenient"] and cost["params"]["year"] == "gYear"
+    for year in (2025, 2026):
+        params = {"mode": "lenient", "year": year}
+        named = get(server, "/api/queries/projects_without_cost", params=params).json()["items"]
+        rest = rest_rows(server, lacks="cost", **params)
+        assert [r["project"] for r in named] == [r["id"] for r in rest]
+    bad = get(server, "/api/queries/projects_without_cost", params={"mode": "loose"})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_parameter"
