@@ -65,7 +65,9 @@ class _Deadline:
         return self.store.query(text, timeout=self.left(), **kwargs)
 
     def contains_named_graph(self, graph: ox.NamedNode) -> bool:
-        rows = self.query(f"SELECT ?s WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }} LIMIT 1")
+        from jixiao.queries.prepared import prepared
+
+        rows = self.query(prepared("graph_has_triples").bind({"g": graph})[0])
         return bool(list(rows))
 
 
