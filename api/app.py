@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from jixiao.api import docs, rest, sparql, web
 from jixiao.api.cache import AnswerCache
 from jixiao.api.conditional import ConditionalGet
+from jixiao.api.errors import error_response
 from jixiao.api.fair import CLIENT
 from jixiao.api.jobs import internal_error
 from jixiao.api.remote_pool import RemoteCheckpoints, RemotePool
@@ -63,14 +64,6 @@ class Service:
     def committed(self) -> None:
         """Call after each committed write to the primary store: workers move to it."""
         self.checkpoints.create(self.primary)
-
-
-def error_body(status: int, code: str, message: str, **extra: Any) -> dict[str, Any]:
-    return {"error": {"status": status, "code": code, "message": message, **extra}}
-
-
-def error_response(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
-    return JSONResponse(error_body(status, code, message, **extra), status_code=status)
 
 
 def _install_error_handlers(app: FastAPI) -> None:

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
+from jixiao.api.errors import error_response
 from jixiao.api.listing import (
     Lacks,
     Mode,
@@ -177,7 +178,6 @@ def build_router() -> APIRouter:
         from starlette.concurrency import run_in_threadpool
 
         from jixiao.api import upload as up
-        from jixiao.api.app import error_response
 
         service = request.app.state.service
         try:
