@@ -85,6 +85,8 @@ def name_fit(text: str) -> float:
         score -= 2.0
     if re.search(rf"(?:{CMP})\s*$", text):
         score -= 3.0  # the comparator opens the value after the name
+    elif text.endswith("不"):
+        score -= 3.0  # 价格不 | 高于市场价: the 不 opens the value (不高于), never ends a name
     half = len(text) // 2
     if len(text) % 2 == 0 and text[:half] == text[half:]:
         score -= 2.0  # a name is not printed twice: the copy is the next cell

@@ -233,3 +233,21 @@ def test_glued_text_never_breaks_the_reader(text: str) -> None:
     assert len(reading.indicators) == len(reading.projects)
     for ind in reading.indicators:
         assert ind.name and ind.name in text
+
+
+def test_worded_bounds_and_measure_words_of_a_real_glued_self_evaluation() -> None:
+    # 原州区农技中心 2022 (tests/corpus/labelled/classifier-heldout): 粒 counts seeds, and
+    # 不高于 is one comparator — cutting before 高于 would turn "at most" into "more than".
+    text = (
+        "项目支出绩效目标表\n一级指标二级指标三级指标指标值\n"
+        "产出指标(40分)数量指标免费发放原原种550万粒\n企业自行采购200万粒\n"
+        "成本指标种薯采购价格不高于市场价\n"
+    )
+    got = fields(text)
+    assert got == [
+        ("产出指标", "数量指标", "免费发放原原种", "550万粒"),
+        ("产出指标", "数量指标", "企业自行采购", "200万粒"),
+        ("产出指标", "成本指标", "种薯采购价格", "不高于市场价"),
+    ]
+    bound = parse_indicators(text).indicators[-1].annual_target
+    assert bound is not None and bound.comparator == "≤"
