@@ -348,6 +348,9 @@ def _read_stream(
             break
         cells.append(cell)
         k += 1
+    if roles and roles[0] == "l2" and "l1" not in roles:
+        # a 一级指标 header lost (printed rotated, garbled by OCR): its labels still print
+        roles = ["l1", *roles]
     rows = segment(_without_template_rows(cells), roles)
     before = len(reading.projects)
     read_table(rows, roles, [f"line {first_line}"] * len(rows), reading, placed=True)

@@ -513,3 +513,15 @@ def test_full_width_space_table_gives_the_same_indicators() -> None:
     )
     assert _without_raw(parse(text)) == _without_raw(parse(to_fullwidth(text)))
     assert len(parse(text).indicators) == 2
+
+
+def test_a_lost_level1_header_still_reads_the_level1_labels_in_one_cell_per_line() -> None:
+    # 襄阳市中心医院 2021 自评表 (tests/corpus/docs/s-hubei-xiangyang-2021-self-eval): the
+    # 一级指标 header is printed rotated and comes out garbled, but 产出指标 / 效益指标 print
+    from jixiao.extract.indicators import parse_indicators
+
+    lines = ["项目支出绩效自评表", "度效标80> 年绩目1分级标 一指", "二级指标", "三级指标",
+             "年初目标值(A)", "实际完成值(B)", "得分", "产出指标", "数量指标", "培训人数",
+             "≥50人", "52人", "10", "效益指标", "社会效益", "群众知晓率", "≥90%", "95%", "10"]  # fmt: skip
+    got = [(i.level1, i.level2, i.name) for i in parse_indicators("\n".join(lines)).indicators]
+    assert got == [("产出指标", "数量指标", "培训人数"), ("效益指标", "社会效益", "群众知晓率")]
