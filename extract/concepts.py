@@ -42,7 +42,7 @@ from jixiao.extract.semantics.direction import (
 
 _SPACE_RE = re.compile(r"\s+")
 _LEADING_NUMBER_RE = re.compile(
-    r"^(?:指标\d{1,3}[:：.、．]|[（(]\d{1,3}[)）][.、．]?|\d{1,3}(?:[、)）]|[.．:：](?!\d))|[①-⑳])"
+    r"^(?:[.．。、,，;；:：]+|指标\d{1,3}[:：.、．]|[（(]\d{1,3}[)）][.、．]?|\d{1,3}(?:[、)）]|[.．:：](?!\d))|[①-⑳])"
 )
 _TRAILING_NOTE_RE = re.compile(r"[（(\[【]([^（）()\[\]【】]{0,12})[)）\]】]$")
 _DEFINITION_RE = re.compile(r"(?<=.)[=＝].*$")  # 项目预算控制率=实际费用/概算*100%
@@ -135,8 +135,9 @@ class Concept:
 
     @property
     def pref_label(self) -> str:
-        """The most frequent spelling (ties: the shorter, then the first in code order)."""
-        return min(self.spellings, key=lambda s: (-self.spellings[s], len(s), s))
+        """The most frequent spelling (ties: the first in code-point order, as the
+        ``concepts`` query breaks them)."""
+        return min(self.spellings, key=lambda s: (-self.spellings[s], s))
 
 
 def concept_keys(records: Iterable[Indicator]) -> list[str]:

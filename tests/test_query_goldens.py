@@ -40,6 +40,7 @@ GOLDEN_DIR = Path(__file__).resolve().parent / "golden" / "queries"
 QUERY_DIR = Path(queries.__file__).resolve().parent
 NAMES = sorted(p.stem for p in QUERY_DIR.glob("*.rq"))
 XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 JIXIAO = shutil.which("jixiao", path=str(Path(sys.executable).parent)) or "jixiao"
 
 # Runs besides the default one, per query: variable → (lexical value, datatype IRI).
@@ -47,6 +48,10 @@ PARAM_CASES: dict[str, list[dict[str, tuple[str, str]]]] = {
     "satisfaction_targets_below": [
         {"threshold": ("80", XSD_DECIMAL)},
         {"threshold": ("95", XSD_DECIMAL)},
+    ],
+    "target_trajectory": [
+        {"label": ("满意度", XSD_STRING)},  # the key of the satisfaction concept
+        {"label": ("群众满意度", XSD_STRING)},  # one of its spellings: the same rows
     ],
 }
 
