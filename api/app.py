@@ -32,6 +32,7 @@ from jixiao.api.jobs import internal_error
 from jixiao.api.remote_pool import RemoteCheckpoints, RemotePool
 from jixiao.api.settings import Settings, from_env
 from jixiao.api.upload import prepare_upload_root
+from jixiao.api.web import concepts
 from jixiao.api.workers import Checkpoints, QueryError, QueryPool
 from jixiao.graph.remote import open_remote
 from jixiao.graph.store import ONTOLOGY_GRAPH, PREFIXES, ensure_ontology, open_store, stored_sha256
@@ -194,6 +195,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_error_handlers(app)
     app.include_router(sparql.build_router())
     app.include_router(rest.build_router())
+    app.include_router(concepts.api_router())
     app.include_router(web.build_router())
     app.mount("/static", web.static_files(), name="static")
     docs.install(app)

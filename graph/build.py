@@ -24,6 +24,7 @@ from jixiao.extract.semantics.direction import is_inverse
 from jixiao.extract.target import parse_target
 from jixiao.graph import iris
 from jixiao.graph.commitments import add_commitments
+from jixiao.graph.library import library_triples
 from jixiao.graph.namespaces import JX as JX_NS
 from jixiao.graph.nt_terms import TRUE, decimal, integer, iri, string, year, zh
 from jixiao.graph.semantics import Key, inferences, inferred_levels
@@ -302,6 +303,7 @@ def build_document(
     inferred = inferences(doc)
     for proj in doc.projects:
         add_project(out, doc_node, proj, units[proj.unit], inferred)
+    out.lines.extend(library_triples(doc, inferred))
     add_budget_lines(out, doc, doc_node, dept)
     for s_iri, term, o_iri in links:
         add(iri(s_iri), P[term], iri(o_iri))

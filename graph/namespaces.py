@@ -84,6 +84,8 @@ class JX(DefinedNamespace):
     disagreesWith: URIRef  # commitment → indicator that measures it with another number
     coversCategory: URIRef  # project → jx:Category… concept (derived from its indicators)
     lowerIsBetter: URIRef  # an inverse indicator (不满意率, 投诉率): derived from its name
+    concept: URIRef  # indicator → its concept in the indicator library (graph.library)
+    conceptKey: URIRef  # library concept → its normalised key
     inferredLevel1: URIRef  # classifier's level-1 concept where none was printed
     inferredLevel2: URIRef
     level1Confidence: URIRef

@@ -48,6 +48,7 @@ NAMES = sorted(
     or (GOLDEN_DIR / f"{p.stem}.json").exists()
 )
 XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 JIXIAO = shutil.which("jixiao", path=str(Path(sys.executable).parent)) or "jixiao"
 
 # Runs besides the default one, per query: variable → (lexical value, datatype IRI).
@@ -55,6 +56,10 @@ PARAM_CASES: dict[str, list[dict[str, tuple[str, str]]]] = {
     "satisfaction_targets_below": [
         {"threshold": ("80", XSD_DECIMAL)},
         {"threshold": ("95", XSD_DECIMAL)},
+    ],
+    "target_trajectory": [
+        {"label": ("满意度", XSD_STRING)},  # the key of the satisfaction concept
+        {"label": ("群众满意度", XSD_STRING)},  # one of its spellings: the same rows
     ],
 }
 

@@ -41,6 +41,7 @@ _T: dict[str, tuple[str, str]] = {
     "nav.audit": ("审计查询", "Audit"),
     "nav.units": ("预算单位", "Units"),
     "nav.findings": ("校验发现", "Findings"),
+    "nav.concepts": ("指标库", "Indicator library"),
     "nav.sparql": ("SPARQL 查询", "SPARQL"),
     "nav.upload": ("上传文件", "Upload"),
     "nav.api": ("接口文档", "API docs"),

@@ -16,6 +16,7 @@ from starlette.datastructures import QueryParams
 from jixiao.api.listing import Lacks, Mode
 from jixiao.api.select import JXID
 from jixiao.api.web import data, export, i18n
+from jixiao.api.web.concept_data import indicator_concepts
 from jixiao.api.web.findings import FindingQuery, finding_counts, findings_by_shape
 from jixiao.api.web.findings import findings as list_findings
 from jixiao.api.web.render import BadParam, error_page, lang_of, render
@@ -226,6 +227,7 @@ def build_router() -> APIRouter:
         return render(
             request, "project.html", title=item["name"], p=item, flagged=flagged(item["findings"]),
             rdf_url="/id/project/" + project_id, api_url="/api/projects/" + project_id,
+            concept_of=indicator_concepts(request, item["id"]),
         )  # fmt: skip
 
     @router.get("/units")
