@@ -72,7 +72,7 @@ def parameters(text: str) -> dict[str, str]:
     """Declared parameters, name → kind, from ``#+ params: name (xsd:type, …); …`` or
     ``name:type, …`` (``none``: no parameters)."""
     kinds = "|".join(PARAM_KINDS)
-    pattern = rf"(?:^|[,;]\s*)(\w+)\s*(?::\s*|\(\s*xsd:)({kinds})\b"
+    pattern = rf"(?:^|[,;]\s*)(\w+)\s*(?::\s*|\(\s*(?:xsd:)?)({kinds})\b"
     return {m.group(1): m.group(2) for m in re.finditer(pattern, metadata(text).get("params", ""))}
 
 

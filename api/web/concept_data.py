@@ -11,7 +11,6 @@ from typing import Any
 
 from fastapi import Request
 
-from jixiao import queries
 from jixiao.api.select import JXID, iri_term, select
 
 CONCEPT = JXID + "concept/"
@@ -25,7 +24,7 @@ def concept_id(iri: str) -> str | None:
 
 
 def concept_list(request: Request) -> list[dict[str, Any]]:
-    rows = select(request, queries.load_query("concepts"))
+    rows = select(request, "concepts")
     for row in rows:
         row["id"] = concept_id(row["concept"])
         row["lowerIsBetter"] = bool(row["lowerIsBetter"])
@@ -37,7 +36,7 @@ def concept(request: Request, local: str) -> dict[str, Any] | None:
     if not _ID_RE.fullmatch(local):
         return None
     term = iri_term(CONCEPT + local)
-    summary = select(request, queries.load_query("concept_summary"), substitute={"concept": term})
+    summary = select(request, "concept_summary", {"concept": term})
     key = next((r["value"] for r in summary if r["kind"] == "key"), None)
     if key is None:
         return None
@@ -45,7 +44,7 @@ def concept(request: Request, local: str) -> dict[str, Any] | None:
                  for r in summary if r["kind"] == "spelling"]  # fmt: skip
     broader = [{"id": r["value"], "label": r["label"], "indicators": r["count"]}
                for r in summary if r["kind"] == "broader"]  # fmt: skip
-    targets = select(request, queries.load_query("target_trajectory"), substitute={"concept": term})
+    targets = select(request, "target_trajectory", {"concept": term})
     top = min(spellings, key=lambda s: (-s["indicators"], s["spelling"]), default=None)
     label = top["spelling"] if top else key
     return {
@@ -63,9 +62,5 @@ def concept(request: Request, local: str) -> dict[str, Any] | None:
 
 def indicator_concepts(request: Request, project: str) -> dict[str, str]:
     """Indicator IRI → the local id of its concept, for one project's page."""
-    rows = select(
-        request,
-        queries.load_query("indicator_concepts"),
-        substitute={"project": iri_term(project)},
-    )
+    rows = select(request, "indicator_concepts", {"project": iri_term(project)})
     return {r["indicator"]: local for r in rows if (local := concept_id(r["concept"]))}
