@@ -38,7 +38,8 @@ from jixiao.graph.build import build_document
 from jixiao.graph.commitments import commitments_report
 from jixiao.graph.store import JX, ensure_ontology, stored_sha256
 from jixiao.graph.store_batch import replace_graphs
-from jixiao.graph.validate import report_graph, validate_and_store, validate_ntriples
+from jixiao.graph.validation import report_graph, validate_and_store
+from jixiao.graph.validation.reference import validate_ntriples
 
 
 @dataclass(slots=True)
@@ -230,7 +231,7 @@ def _store_one(
     ):
         result.status = "unchanged"
         if validate and not store.contains_named_graph(ox.NamedNode(report)):
-            validate_and_store(store, document)  # one graph written: one transaction
+            validate_and_store(store, document, "pyshacl")  # one graph written: one transaction
             result.status = "validated"
         return
     triples = build_document(item.doc, item.sha256, links)

@@ -166,7 +166,7 @@ def same_graph(a: str | bytes, b: str | bytes) -> bool:
     a blank node is told by the tree of triples below it and the triples pointing at it
     (exact for the tree-shaped blank nodes of SHACL reports, but for hash collisions).
     False when unsure, e.g. for a term spelt two ways (``a`` and ``b`` as pyoxigraph and
-    :class:`graph.shacl_sparql_report.ReportWriter` write them spell each term one way)."""
+    :class:`graph.validation.report.ReportWriter` write them spell each term one way)."""
     if a.count(b"\n" if isinstance(a, bytes) else "\n") != b.count(
         b"\n" if isinstance(b, bytes) else "\n"
     ):

@@ -1,4 +1,4 @@
-"""Reports written by ``--engine sparql`` (graph/store_batch.py, graph/shacl_sparql_run.py):
+"""Reports written by ``--engine sparql`` (graph/store_batch.py, graph/validation/compiled.py):
 many report graphs replaced in one transaction, the default graph staying exactly the
 union of the named graphs; a report already stored is not written again; each stored
 report is what pySHACL would write, after every run."""
@@ -14,11 +14,11 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from jixiao.graph.shacl_sparql_run import validate_store_sparql
-from jixiao.graph.shacl_sparql_text import hash_joins
 from jixiao.graph.store import JX, open_store, replace_graph
 from jixiao.graph.store_batch import replace_graphs, same_graph
-from jixiao.graph.validate import document_ntriples, report_graph, validate_store
+from jixiao.graph.validation import document_ntriples, report_graph, validate_store
+from jixiao.graph.validation.compile_text import hash_joins
+from jixiao.graph.validation.compiled import validate_store_sparql
 from tests.conftest import unvalidated_samples
 
 
