@@ -5,7 +5,9 @@ others go on), then the documents are linked (same year: fuzzy matches become
 ``jx:sameProjectAs``, exact ones already share an IRI; across years: ``jx:previousYear``
 for consecutive years, ``jx:sameProjectAs`` otherwise; organisation renames are written by
 :mod:`graph.build`). Link triples go into the graph of the newer document. Each document is
-then built, validated in memory and stored with its SHACL report in **one** transaction
+then built, validated in memory (the compiled shapes on a staging store,
+:func:`graph.validation.validate`; ``engine="pyshacl"`` for the reference) and stored
+with its SHACL report in **one** transaction
 (see :mod:`graph.store_batch`): a process killed at any moment leaves each document with
 its report or absent, never stored but unvalidated (issue #18). A document whose stored
 graph has the same SHA-256 and already holds its links is left as it is — unless its
@@ -38,8 +40,7 @@ from jixiao.graph.build import build_document
 from jixiao.graph.commitments import commitments_report
 from jixiao.graph.store import JX, ensure_ontology, stored_sha256
 from jixiao.graph.store_batch import replace_graphs
-from jixiao.graph.validation import report_graph, validate_and_store
-from jixiao.graph.validation.reference import validate_ntriples
+from jixiao.graph.validation import engine_name, report_graph, validate, validate_and_store
 
 
 @dataclass(slots=True)
@@ -162,12 +163,15 @@ def ingest_paths(
     force: bool = False,
     validate: bool = True,
     encoding: str | None = None,
+    engine: str = "compiled",
 ) -> list[DocResult]:
     """Ingest the documents at ``paths`` into ``store``; one :class:`DocResult` each, in
     order. ``progress(done, total, result)`` is called after each document. Each stored
     document is validated with the SHACL shapes and its report kept in
     ``<document>/report`` (architecture.md), unless ``validate`` is false. ``encoding``
-    forces the encoding of text and HTML files."""
+    forces the encoding of text and HTML files; ``engine`` the validation engine
+    (``compiled`` or ``pyshacl``: the same findings)."""
+    engine = engine_name(engine)
     ensure_ontology(store)
     results: list[DocResult] = []
     loaded: list[Loaded] = []
@@ -202,7 +206,7 @@ def ingest_paths(
         result = by_path[item.doc.path]
         start = time.perf_counter()
         try:
-            _store_one(store, item, result, links.get(item.doc.path, []), force, validate)
+            _store_one(store, item, result, links.get(item.doc.path, []), force, validate, engine)
         except Exception as error:  # this document only: the others go on
             result.status = "error"
             result.error = f"{item.doc.path}: could not be stored ({type(error).__name__}: {error})"
@@ -219,7 +223,8 @@ def _store_one(
     result: DocResult,
     links: list[tuple[str, str, str]],
     force: bool,
-    validate: bool,
+    check: bool,
+    engine: str = "compiled",
 ) -> None:
     """Store one document and its report in one transaction (module notes)."""
     document = result.document
@@ -230,8 +235,8 @@ def _store_one(
         and _has_links(store, document, links)
     ):
         result.status = "unchanged"
-        if validate and not store.contains_named_graph(ox.NamedNode(report)):
-            validate_and_store(store, document, "pyshacl")  # one graph written: one transaction
+        if check and not store.contains_named_graph(ox.NamedNode(report)):
+            validate_and_store(store, document, engine)  # one graph written: one transaction
             result.status = "validated"
         return
     triples = build_document(item.doc, item.sha256, links)
@@ -239,6 +244,6 @@ def _store_one(
     text = triples.text()
     # without validation an old report would describe the old content: it goes
     graphs = {document: text, report: b""}
-    if validate:
-        graphs[report] = validate_ntriples(text, document).report_nt
+    if check:
+        graphs[report] = validate(text, document, engine).report_nt
     replace_graphs(store, graphs)
