@@ -40,7 +40,8 @@ from jixiao.graph.build import build_document
 from jixiao.graph.commitments import commitments_report
 from jixiao.graph.store import JX, ensure_ontology, stored_sha256
 from jixiao.graph.store_batch import replace_graphs
-from jixiao.graph.validation import engine_name, report_graph, validate, validate_and_store
+from jixiao.graph.validation import engine_name, report_graph, validate_and_store
+from jixiao.graph.validation import validate as validate_text
 
 
 @dataclass(slots=True)
@@ -223,7 +224,7 @@ def _store_one(
     result: DocResult,
     links: list[tuple[str, str, str]],
     force: bool,
-    check: bool,
+    validate: bool,
     engine: str = "compiled",
 ) -> None:
     """Store one document and its report in one transaction (module notes)."""
@@ -235,7 +236,7 @@ def _store_one(
         and _has_links(store, document, links)
     ):
         result.status = "unchanged"
-        if check and not store.contains_named_graph(ox.NamedNode(report)):
+        if validate and not store.contains_named_graph(ox.NamedNode(report)):
             validate_and_store(store, document, engine)  # one graph written: one transaction
             result.status = "validated"
         return
@@ -244,6 +245,6 @@ def _store_one(
     text = triples.text()
     # without validation an old report would describe the old content: it goes
     graphs = {document: text, report: b""}
-    if check:
-        graphs[report] = validate(text, document, engine).report_nt
+    if validate:
+        graphs[report] = validate_text(text, document, engine).report_nt
     replace_graphs(store, graphs)
