@@ -19,6 +19,7 @@ clock and by CPU time (children's user + system: steadier on a shared machine), 
 sample check that pySHACL finds, on documents drawn at random, what the stored reports say.
 
     python benchmarks/ingest.py --through-ingest --sizes 100000 [--engine pyshacl]
+    python benchmarks/ingest.py --through-ingest --checkout DIR --engine default  # before
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import random
 import resource
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from collections import Counter
@@ -161,11 +164,23 @@ def print_table(rows: list[dict]) -> None:
         print("  ".join(c.rjust(w) for c, w in zip(line, widths, strict=True)))
 
 
-def _child(command: list[str]) -> tuple[float, float, str]:
+def _site(checkout: Path | None) -> list[str]:
+    """Python's flags to run ``checkout`` (another version installed with ``pip install
+    --target``) instead of this one: no site hooks, so this editable install is not seen."""
+    return [] if checkout is None else ["-S"]
+
+
+def _child(command: list[str], checkout: Path | None = None) -> tuple[float, float, str]:
     """Run ``command``; its wall-clock and CPU seconds (user + system) and its output."""
+    env = dict(os.environ)
+    if checkout is not None:
+        env["PYTHONPATH"] = f"{checkout}{os.pathsep}{sysconfig.get_paths()['purelib']}"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    cwd = checkout  # not here: the repository's own jixiao/ would come first on the path
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd)
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(command[:6])} …: exit {done.returncode}\n{done.stderr}")
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
@@ -213,15 +228,18 @@ def sample_check(store_dir: Path, k: int) -> tuple[int, int, bool]:
     return len(picked), count, same
 
 
-def through_ingest(size: int, per_document: int, engine: str, sample: int) -> dict:
+def through_ingest(
+    size: int, per_document: int, engine: str, sample: int, checkout: Path | None = None
+) -> dict:
     """The real ``jixiao ingest`` against the store's own bulk load of the same quads."""
     work = Path(tempfile.mkdtemp(prefix=f"jixiao-ingest-{size}-"))
     try:
         paths = write_corpus(work / "docs", size, per_document)
         store = work / "store"
-        command = [sys.executable, "-m", "jixiao.api.cli", "ingest", "-q", "--json",
-                   "--engine", engine, "--store", str(store), *map(str, paths)]  # fmt: skip
-        wall, cpu, out = _child(command)
+        chosen = ["--engine", engine] if engine != "default" else []
+        command = [sys.executable, *_site(checkout), "-m", "jixiao.api.cli", "ingest", "-q",
+                   "--json", *chosen, "--store", str(store), *map(str, paths)]  # fmt: skip
+        wall, cpu, out = _child(command, checkout)
         results = json.loads(out)
         assert all(r["status"] == "stored" for r in results), "a document was not stored"
         indicators = sum(r["indicators"] for r in results)
@@ -268,12 +286,23 @@ def main() -> None:
     parser.add_argument("--rdflib-max", type=int, default=10_000)
     parser.add_argument("--rdflib-timeout", type=float, default=120.0)
     parser.add_argument("--through-ingest", action="store_true", help="the real command")
-    parser.add_argument("--engine", choices=("compiled", "pyshacl"), default="compiled")
+    parser.add_argument(
+        "--engine",
+        choices=("compiled", "pyshacl", "default"),
+        default="compiled",
+        help="default: pass no --engine",
+    )
     parser.add_argument("--sample", type=int, default=2, help="documents checked by pySHACL")
+    parser.add_argument(
+        "--checkout",
+        type=Path,
+        help="time another version's ingest: its `pip install --no-deps --target DIR`",
+    )
     args = parser.parse_args()
     if args.through_ingest:
         for size in (int(s.replace("_", "")) for s in args.sizes.split(",")):
-            print_ingest(through_ingest(size, args.per_document, args.engine, args.sample))
+            row = through_ingest(size, args.per_document, args.engine, args.sample, args.checkout)
+            print_ingest(row)
         return
     rows = []
     for size in (int(s.replace("_", "")) for s in args.sizes.split(",")):
