@@ -92,3 +92,16 @@ def test_validate_leaves_the_staging_store_clean() -> None:
     with pytest.raises(SyntaxError):
         validate(text + "<urn:x> not n-triples .\n", document)
     assert validate(b"", document).findings == []
+
+
+def test_the_same_document_twice_in_one_run_is_stored_once(tmp_path: Path) -> None:
+    """The next document is prepared while one is written, except when it is the same
+    document (another path to it): it is then prepared after the write, and found current."""
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(PATHS[2].read_bytes())
+    store = open_store(tmp_path / "s")
+    results = ingest_paths([PATHS[2], copy, PATHS[0]], store)
+    assert [r.status for r in results] == ["stored", "unchanged", "stored"]
+    assert len({r.document for r in results}) == 2
+    for r in (results[0], results[2]):
+        assert store.contains_named_graph(ox.NamedNode(report_graph(r.document)))
