@@ -121,7 +121,6 @@ def validate_store_pyshacl(
     return [out[name] for name in names]
 
 
-
 __all__ = [
     "data_graph",
     "validate_document",
