@@ -20,6 +20,12 @@ sample check that pySHACL finds, on documents drawn at random, what the stored r
 
     python benchmarks/ingest.py --through-ingest --sizes 100000 [--engine pyshacl]
     python benchmarks/ingest.py --through-ingest --checkout DIR --engine default  # before
+
+Measured 7 Dec 2026 (2 shared cores, load average 5–19, so CPU time is the steadier figure):
+10,148 indicators (701,848 quads): before (pySHACL, SPARQL update per document) 741 s,
+CPU 64.1 s, 9 % of the bulk load's CPU; after (compiled engine, N-Quads load, next document
+prepared in a thread) 133 s, CPU 23.4 s, 23 %. 101,509 indicators (6,993,056 quads):
+925 s, CPU 259 s against the bulk load's 66 s: 26 % by CPU; pySHACL sample identical.
 """
 
 from __future__ import annotations
