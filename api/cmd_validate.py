@@ -1,11 +1,11 @@
 """``jixiao validate``: re-validate every document of the store with the SHACL shapes.
 
 Documents are validated in parallel worker processes; each report is stored in the named
-graph ``<document>/report``. ``--engine sparql`` (the default) runs the shapes compiled to
-SPARQL on the store; ``--engine pyshacl`` runs pySHACL, the reference, on each document
-(same findings and reports, ≈ 20–40× slower). Output: text grouped by unit and project (counts per
-severity), JSON (``{"conforms", "results", "summary"}``) or the Turtle
-``sh:ValidationReport``.
+graph ``<document>/report``. ``--engine compiled`` (the default; ``sparql`` is its older
+name) runs the shapes compiled to SPARQL on the store; ``--engine pyshacl`` runs pySHACL,
+the reference, on each document (same findings and reports, ≈ 20–40× slower). Output:
+text grouped by unit and project (counts per severity), JSON (``{"conforms", "results",
+"summary"}``) or the Turtle ``sh:ValidationReport``.
 
 Exit status 0 whether or not findings are reported, unless ``--fail-on LEVEL``: then 1
 when a finding of that severity or a more severe one is reported (Violation > Warning >
@@ -63,10 +63,15 @@ def _store(args: argparse.Namespace) -> Iterator[tuple[ox.Store, bool]]:
 
 
 def validate_cmd(args: argparse.Namespace) -> int:
-    from jixiao.graph.findings import render_json, render_text
-    from jixiao.graph.shacl_sparql import UnsupportedShape
     from jixiao.graph.store import store_path
-    from jixiao.graph.validate import all_findings, merged_report, validate_store
+    from jixiao.graph.validation import (
+        UnsupportedShape,
+        all_findings,
+        merged_report,
+        render_json,
+        render_text,
+        validate_store,
+    )
 
     with _store(args) as (store, primary):
         try:
@@ -111,10 +116,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("text", "json", "ttl"), default="text")
     p.add_argument(
         "--engine",
-        choices=("sparql", "pyshacl"),
-        default="sparql",
-        help="sparql: the shapes compiled to SPARQL, run on the store (default); "
-        "pyshacl: the reference validator, per document",
+        choices=("compiled", "sparql", "pyshacl"),
+        default="compiled",
+        help="compiled (or sparql): the shapes compiled to SPARQL, run on the store "
+        "(default); pyshacl: the reference validator, per document",
     )
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: CPUs)")
     p.add_argument(

@@ -245,7 +245,7 @@ def check_store(store: Path, uploads: list[tuple[str, str]]) -> list[str]:
     import pyoxigraph as ox
 
     from jixiao.graph.store import stored_sha256
-    from jixiao.graph.validate import report_graph
+    from jixiao.graph.validation import report_graph
 
     opened = ox.Store.read_only(str(store))
     missing = []

@@ -43,16 +43,15 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import pyoxigraph as ox  # noqa: E402
 from synth import write_corpus  # noqa: E402
 
-from jixiao.graph.shacl_sparql_run import validate_store_sparql  # noqa: E402
 from jixiao.graph.store import ensure_ontology, open_store  # noqa: E402
-from jixiao.graph.validate import (  # noqa: E402
+from jixiao.graph.validation import (  # noqa: E402
     all_findings,
-    data_graph,
     document_graphs,
     document_ntriples,
-    validate_graph,
     validate_store,
 )
+from jixiao.graph.validation.compiled import validate_store_sparql  # noqa: E402
+from jixiao.graph.validation.reference import data_graph, validate_graph  # noqa: E402
 
 _BATCH_BYTES = 64 << 20
 
@@ -115,7 +114,9 @@ def compare_sample(store: ox.Store, done: list, k: int, workers: int) -> dict[st
     are their findings those of the compiled engine (``done``)?"""
     picked = random.Random(0).sample(range(len(done)), min(k, len(done)))
     start = time.perf_counter()
-    reference = validate_store(store, [done[i].document for i in picked], workers, write=False)
+    reference = validate_store(
+        store, [done[i].document for i in picked], workers, write=False, engine="pyshacl"
+    )
     compiled = [f for i in picked for f in done[i].findings]
     return {
         "sample_documents": len(picked),
@@ -161,7 +162,9 @@ def run(n: int, args: argparse.Namespace, base: Path, rates: dict[str, float]) -
             row.update(compare_sample(store, done, args.pyshacl_sample, args.workers))
     if args.engine in ("pyshacl", "both") and n <= args.pyshacl_max:
         start = time.perf_counter()
-        reference = all_findings(validate_store(store, workers=args.workers, write=False))
+        reference = all_findings(
+            validate_store(store, workers=args.workers, write=False, engine="pyshacl")
+        )
         row["pyshacl_per_document_s"] = seconds = round(time.perf_counter() - start, 1)
         rates["per_document"] = seconds / n
         if found is not None:

@@ -43,7 +43,8 @@ from jixiao.graph.backend import replace_graphs
 from jixiao.graph.build import build_document
 from jixiao.graph.ingest import DocResult, Loaded, _has_links, link_documents, read_one
 from jixiao.graph.store import ensure_ontology, stored_sha256
-from jixiao.graph.validate import report_graph, validate_and_store, validate_ntriples
+from jixiao.graph.validation import report_graph, validate_and_store
+from jixiao.graph.validation import validate as validate_text
 
 ALLOWED_FAILURES = 3  # Dask's retries of a task whose worker died (distributed default)
 Progress = Callable[[int, int, DocResult], None]
@@ -111,7 +112,7 @@ def build_task(loaded: Loaded, links: list[tuple[str, str, str]], validate: bool
     document = iris.document_iri(loaded.doc)
     text = build_document(loaded.doc, loaded.sha256, links).text()
     built = time.perf_counter()
-    report = validate_ntriples(text, document).report_nt if validate else b""
+    report = validate_text(text, document).report_nt if validate else b""
     done = time.perf_counter()
     return Built(
         {document: text.encode("utf-8"), report_graph(document): report},

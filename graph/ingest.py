@@ -5,12 +5,15 @@ others go on), then the documents are linked (same year: fuzzy matches become
 ``jx:sameProjectAs``, exact ones already share an IRI; across years: ``jx:previousYear``
 for consecutive years, ``jx:sameProjectAs`` otherwise; organisation renames are written by
 :mod:`graph.build`). Link triples go into the graph of the newer document. Each document is
-then built, validated in memory and stored with its SHACL report in **one** transaction
-(see :mod:`graph.store_batch`): a process killed at any moment leaves each document with
-its report or absent, never stored but unvalidated (issue #18). A document whose stored
-graph has the same SHA-256 and already holds its links is left as it is — unless its
-report is missing (a store written before, or by ``--no-validate``): then it is validated
-now (status ``validated``).
+then built, validated in memory (the compiled shapes on a staging store,
+:func:`graph.validation.validate`; ``engine="pyshacl"`` for the reference) and stored with
+its SHACL report in **one** transaction (see :mod:`graph.store_batch`): a process killed at
+any moment leaves each document with its report or absent, never stored but unvalidated
+(issue #18). A document is built and validated in a thread while the one before it is
+written (pyoxigraph writes without the GIL); the writes stay in order in the calling
+thread. A document whose stored graph has the same SHA-256 and already holds its links is
+left as it is — unless its report is missing (a store written before, or by
+``--no-validate``): then it is validated now (status ``validated``).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +42,8 @@ from jixiao.graph.build import build_document
 from jixiao.graph.commitments import commitments_report
 from jixiao.graph.store import JX, ensure_ontology, stored_sha256
 from jixiao.graph.store_batch import replace_graphs
-from jixiao.graph.validate import report_graph, validate_and_store, validate_ntriples
+from jixiao.graph.validation import document_ntriples, engine_name, report_graph
+from jixiao.graph.validation import validate as validate_text
 
 
 @dataclass(slots=True)
@@ -161,12 +166,15 @@ def ingest_paths(
     force: bool = False,
     validate: bool = True,
     encoding: str | None = None,
+    engine: str = "compiled",
 ) -> list[DocResult]:
     """Ingest the documents at ``paths`` into ``store``; one :class:`DocResult` each, in
     order. ``progress(done, total, result)`` is called after each document. Each stored
     document is validated with the SHACL shapes and its report kept in
     ``<document>/report`` (architecture.md), unless ``validate`` is false. ``encoding``
-    forces the encoding of text and HTML files."""
+    forces the encoding of text and HTML files; ``engine`` the validation engine
+    (``compiled`` or ``pyshacl``: the same findings)."""
+    engine = engine_name(engine)
     ensure_ontology(store)
     results: list[DocResult] = []
     loaded: list[Loaded] = []
@@ -197,30 +205,57 @@ def ingest_paths(
     links = link_documents([item.doc for item in loaded])
     total = len(results)
     done = sum(1 for r in results if r.status == "error")
-    for item in loaded:
+
+    def prepare(item: Loaded) -> dict[str, str | bytes]:
         result = by_path[item.doc.path]
-        start = time.perf_counter()
-        try:
-            _store_one(store, item, result, links.get(item.doc.path, []), force, validate)
-        except Exception as error:  # this document only: the others go on
-            result.status = "error"
-            result.error = f"{item.doc.path}: could not be stored ({type(error).__name__}: {error})"
-        result.seconds += time.perf_counter() - start
-        done += 1
-        if progress is not None:
-            progress(done, total, result)
+        return prepare_one(store, item, result, links.get(item.doc.path, []), force, validate,
+                           engine)  # fmt: skip
+
+    # One document is built and validated in a thread while the one before is written:
+    # pyoxigraph writes without holding the GIL. Writes stay in this thread, in order.
+    with ThreadPoolExecutor(1, thread_name_prefix="jixiao-prepare") as pool:
+        pending: Future[dict[str, str | bytes]] | None = None
+        for k, item in enumerate(loaded):
+            result = by_path[item.doc.path]
+            start = time.perf_counter()
+            future = pending if pending is not None else pool.submit(prepare, item)
+            pending = None
+            try:
+                graphs = future.result()
+                following = loaded[k + 1] if k + 1 < len(loaded) else None
+                if following is not None and _iri(following) != result.document:
+                    pending = pool.submit(prepare, following)  # else: after this write
+                if graphs:
+                    replace_graphs(store, graphs)
+            except Exception as error:  # this document only: the others go on
+                result.status = "error"
+                result.error = (
+                    f"{item.doc.path}: could not be stored ({type(error).__name__}: {error})"
+                )
+            result.seconds += time.perf_counter() - start
+            done += 1
+            if progress is not None:
+                progress(done, total, result)
     return results
 
 
-def _store_one(
+def _iri(item: Loaded) -> str:
+    return iris.document_iri(item.doc)
+
+
+def prepare_one(
     store: ox.Store,
     item: Loaded,
     result: DocResult,
     links: list[tuple[str, str, str]],
     force: bool,
     validate: bool,
-) -> None:
-    """Store one document and its report in one transaction (module notes)."""
+    engine: str = "compiled",
+) -> dict[str, str | bytes]:
+    """What storing one document writes, in one transaction (module notes): its graph and
+    its report, built and validated; only the report when the stored document is current
+    but has none (status ``validated``); nothing when it is current (``unchanged``). Reads
+    the store, never writes it."""
     document = result.document
     report = report_graph(document)
     if (
@@ -230,14 +265,30 @@ def _store_one(
     ):
         result.status = "unchanged"
         if validate and not store.contains_named_graph(ox.NamedNode(report)):
-            validate_and_store(store, document)  # one graph written: one transaction
             result.status = "validated"
-        return
+            text = document_ntriples(store, document)
+            return {report: validate_text(text, document, engine).report_nt}
+        return {}
     triples = build_document(item.doc, item.sha256, links)
     result.triples = len(triples)
     text = triples.text()
     # without validation an old report would describe the old content: it goes
-    graphs = {document: text, report: b""}
+    graphs: dict[str, str | bytes] = {document: text, report: b""}
     if validate:
-        graphs[report] = validate_ntriples(text, document).report_nt
-    replace_graphs(store, graphs)
+        graphs[report] = validate_text(text, document, engine).report_nt
+    return graphs
+
+
+def _store_one(
+    store: ox.Store,
+    item: Loaded,
+    result: DocResult,
+    links: list[tuple[str, str, str]],
+    force: bool,
+    validate: bool,
+    engine: str = "compiled",
+) -> None:
+    """Store one document and its report in one transaction (module notes)."""
+    graphs = prepare_one(store, item, result, links, force, validate, engine)
+    if graphs:
+        replace_graphs(store, graphs)

@@ -24,7 +24,7 @@ from jixiao.graph.backend import replace_graphs
 from jixiao.graph.ingest import ingest_paths, read_one
 from jixiao.graph.remote import RemoteStore, StoreError, open_remote
 from jixiao.graph.store import checkpoint, graph_size, open_store, query, stats, stored_sha256
-from jixiao.graph.validate import document_graphs
+from jixiao.graph.validation import document_graphs
 from tests import servers
 from tests.conftest import ROOT, SAMPLES
 from tests.test_query_goldens import NAMES, canonical, load_golden, order_keys, run_query

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from benchmarks.synth import write_corpus
 from jixiao.graph.ingest import ingest_paths
 from jixiao.graph.store import ONTOLOGY_GRAPH, open_store, stored_sha256
-from jixiao.graph.validate import REPORT_SUFFIX, report_graph
+from jixiao.graph.validation import REPORT_SUFFIX, report_graph
 from tests.conftest import ROOT
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from jixiao.graph.validate import framework_triples, shapes_graph, validate_graph
+from jixiao.graph.validation.reference import validate_graph
+from jixiao.graph.validation.shapes import framework_triples, shapes_graph
 
 PREFIXES = """
 @prefix jx:   <https://w3id.org/jixiao/ontology#> .

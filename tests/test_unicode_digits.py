@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from benchmarks.synth import make_document
 from jixiao.extract.indicators import parse_indicators
 from jixiao.graph.store import stored_sha256
-from jixiao.graph.validate import document_graphs
+from jixiao.graph.validation import document_graphs
 
 JIXIAO = shutil.which("jixiao") or str(Path(sys.executable).with_name("jixiao"))
 ITEM = "{n}、1-产出指标；11-数量指标；会议次数{k}；实施周期指标值：≥{k}场；年度指标值：≥{k}场。"

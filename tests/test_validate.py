@@ -14,19 +14,18 @@ import pyoxigraph as ox
 import pytest
 
 from jixiao.api import cmd_validate
-from jixiao.graph.findings import Finding
 from jixiao.graph.ingest import ingest_paths
 from jixiao.graph.store import open_store
-from jixiao.graph.validate import (
+from jixiao.graph.validation import (
+    Finding,
     all_findings,
-    data_graph,
     document_graphs,
     document_ntriples,
     report_graph,
     validate_and_store,
-    validate_graph,
     validate_store,
 )
+from jixiao.graph.validation.reference import data_graph, validate_graph
 
 SAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples" / "guangzhou").glob("*.txt"))
 
@@ -44,7 +43,7 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 @pytest.fixture(scope="module")
 def findings(store_dir: Path) -> list[Finding]:
     st = open_store(store_dir)
-    validations = validate_store(st, workers=2)
+    validations = validate_store(st, workers=2, engine="pyshacl")
     del st
     gc.collect()  # pyoxigraph releases the RocksDB lock when the Store is freed
     return all_findings(validations)

@@ -1,4 +1,4 @@
-"""Reports written by ``--engine sparql`` (graph/store_batch.py, graph/shacl_sparql_run.py):
+"""Reports written by ``--engine sparql`` (graph/store_batch.py, graph/validation/compiled.py):
 many report graphs replaced in one transaction, the default graph staying exactly the
 union of the named graphs; a report already stored is not written again; each stored
 report is what pySHACL would write, after every run."""
@@ -14,11 +14,11 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from jixiao.graph.shacl_sparql_run import validate_store_sparql
-from jixiao.graph.shacl_sparql_text import hash_joins
 from jixiao.graph.store import JX, open_store, replace_graph
-from jixiao.graph.store_batch import replace_graphs, same_graph
-from jixiao.graph.validate import document_ntriples, report_graph, validate_store
+from jixiao.graph.store_batch import load_new_graphs, replace_graphs, same_graph
+from jixiao.graph.validation import document_ntriples, report_graph, validate_store
+from jixiao.graph.validation.compile_text import hash_joins
+from jixiao.graph.validation.compiled import validate_store_sparql
 from tests.conftest import unvalidated_samples
 
 
@@ -87,6 +87,37 @@ def test_replace_graphs_is_one_transaction() -> None:
     with pytest.raises(ValueError):
         replace_graphs(store, {A: SHARED, "not an iri> } ; DROP ALL ; INSERT DATA {": SHARED})
     assert {str(q) for q in store} == before
+
+
+def test_new_graphs_are_loaded_whole_with_their_union() -> None:
+    """Graphs new to the store are written by one N-Quads load: each graph exact, the
+    union kept, blank nodes of two graphs (or two loads) never merged, a graph that
+    exists is left to the update, and bad input writes nothing."""
+    store = small_store()
+    before = {str(q) for q in store}
+    d, e = "https://example.org/d", "https://example.org/e"
+    report = '_:b <https://example.org/p> "a" .\n_:b <https://example.org/q> _:c .\n'
+    odd = '<https://example.org/x>  <https://example.org/p>  "a . b"@zh.\n'  # other spacing
+    with pytest.raises(SyntaxError):
+        load_new_graphs(store, {d: SHARED, e: "not n-triples"})
+    assert {str(q) for q in store} == before
+    assert not load_new_graphs(store, {d: SHARED, A: SHARED})  # A exists: nothing written
+    assert {str(q) for q in store} == before
+    assert load_new_graphs(store, {d: SHARED + odd, e: report})
+    assert_union(store)
+    assert len(triples(store, ox.NamedNode(d))) == 2 and len(triples(store, ox.NamedNode(e))) == 2
+    assert '<https://example.org/x> <https://example.org/p> "a . b"@zh' in triples(
+        store, ox.NamedNode(d)
+    )
+    replace_graphs(store, {"https://example.org/f": report})  # the same labels again
+    assert_union(store)
+    blanks = {term for q in store.quads_for_pattern(None, None, None, None)
+              for term in (q.subject, q.object) if isinstance(term, ox.BlankNode)}  # fmt: skip
+    assert len(blanks) == 2 + 2 * 2  # A's and B's, and two per report graph
+    stated = Graph().parse(
+        data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(e)), format="nt"
+    )
+    assert isomorphic(stated, Graph().parse(data=report, format="nt"))
 
 
 def test_same_graph() -> None:

@@ -1,4 +1,4 @@
-"""The shapes compiled to SPARQL (graph/shacl_sparql*.py) find exactly what pySHACL finds:
+"""The shapes compiled to SPARQL (graph/validation/compile*.py) find exactly what pySHACL finds:
 same findings (every field, same order) and isomorphic report graphs, on the samples, on the
 small cases of test_shapes.py and on a synthetic corpus with planted violations of every
 shape; unsupported SHACL is refused; ``jixiao validate --engine`` prints the same JSON."""
@@ -19,21 +19,25 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import SH
 
 from jixiao.api import cmd_validate
-from jixiao.graph.findings import Finding, read_findings
 from jixiao.graph.ingest import ingest_paths
-from jixiao.graph.shacl_sparql import UnsupportedShape, compile_shapes, compiled_checks
-from jixiao.graph.shacl_sparql_run import validate_document_sparql
-from jixiao.graph.shacl_sparql_text import hash_joins, python_regex
 from jixiao.graph.store import JX, ensure_ontology, open_store
-from jixiao.graph.validate import (
+from jixiao.graph.validation import (
+    Finding,
+    UnsupportedShape,
     Validation,
     all_findings,
     document_ntriples,
     merged_report,
     report_graph,
     shapes_graph,
-    validate_ntriples,
     validate_store,
+)
+from jixiao.graph.validation.compile import compile_shapes, compiled_checks
+from jixiao.graph.validation.compile_text import hash_joins, python_regex
+from jixiao.graph.validation.compiled import validate_document_sparql
+from jixiao.graph.validation.findings import read_findings
+from jixiao.graph.validation.reference import (
+    validate_ntriples,
 )
 from tests.conftest import unvalidated_samples
 from tests.test_shapes import BASE, CASES, PREFIXES

@@ -253,7 +253,7 @@ def shape_label(key: str, lang: str) -> str:
         if lang == "en":
             return f"{text(lang, 'shape.anonymous')} ({en})"
         return f"{text(lang, 'shape.anonymous')}（{zh}条件）"
-    from jixiao.graph.shape_labels import shape_labels
+    from jixiao.graph.validation import shape_labels
 
     names = shape_labels().get(key if key.startswith(("http://", "https://")) else JX + key, {})
     return names.get(lang) or names.get("zh") or key

@@ -1,4 +1,4 @@
-"""SPARQL text for the compiled shapes (:mod:`graph.shacl_sparql`): terms, regexes, scans.
+"""SPARQL text for the compiled shapes (:mod:`graph.validation.compile`): terms, regexes, scans.
 
 pyoxigraph 0.5 evaluates a join with a triple pattern as a loop that looks the pattern up
 once per solution on the left (an index seek, ≈ 15 µs on disk), but joins subqueries by

@@ -4,7 +4,7 @@ the solutions whose node conforms to the shape, :meth:`violate` those that do no
 
 Absence is written with ``MINUS`` or aggregates, never ``FILTER NOT EXISTS`` (quadratic in
 pyoxigraph 0.5, shared/architecture.md); a set that needs no outer binding is a subquery,
-so that pyoxigraph joins it by hashing (:mod:`graph.shacl_sparql_text`).
+so that pyoxigraph joins it by hashing (:mod:`graph.validation.compile_text`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
-from jixiao.graph.findings import named_shape
-from jixiao.graph.shacl_sparql_text import UnsupportedShape, python_regex, scan, term
+from jixiao.graph.validation.compile_text import UnsupportedShape, python_regex, scan, term
+from jixiao.graph.validation.findings import named_shape
 
 # constraint parameter → local name of its constraint component
 COMPONENTS = {

@@ -1,10 +1,10 @@
 """Findings and ``sh:ValidationReport`` of the compiled checks' rows.
 
-:func:`findings_of` makes the :class:`~graph.findings.Finding` objects that
-:func:`graph.findings.read_findings` makes from pySHACL's report (labels, owner project and
-unit read from the document, same order); :class:`ReportWriter` writes the report pySHACL
-writes — focus node, value, path, source shape and constraint component, severity,
-messages, ``sh:detail`` for ``sh:node``, the shapes' blank nodes copied — as N-Triples.
+:func:`findings_of` makes the :class:`~graph.validation.findings.Finding` objects that
+:func:`graph.validation.findings.read_findings` makes from pySHACL's report (labels,
+owner project and unit read from the document, same order); :class:`ReportWriter` writes
+the report pySHACL writes — focus node, value, path, source shape and constraint component,
+severity, messages, ``sh:detail`` for ``sh:node``, the shapes' blank nodes copied — as N-Triples.
 Only the few nodes that have findings are looked up (``VALUES``): reading a term from a
 store on disk costs ≈ 10 µs, so the document is never read whole.
 """
@@ -20,10 +20,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from jixiao.graph.findings import Finding
-from jixiao.graph.shacl_sparql import Check
-from jixiao.graph.shacl_sparql_text import term
 from jixiao.graph.store import JX, ONTOLOGY_GRAPH
+from jixiao.graph.validation.compile import Check
+from jixiao.graph.validation.compile_text import term
+from jixiao.graph.validation.findings import Finding
 
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -84,7 +84,7 @@ def _facts(
 def _labels(
     store: ox.Store, graphs: list[ox.NamedNode], nodes: Sequence[object], known: dict
 ) -> dict[object, str]:
-    """Like :func:`graph.findings.label_of`: the first label by kind (the least if many);
+    """Like :func:`graph.validation.findings.label_of`: the first label by kind (the least if many);
     ``known``: facts with kind 0 already asked for."""
     names = {n: known[n][0][0][0] for n in nodes if n in known and known[n].get(0)}
     ask = [n for n in nodes if n not in known]
@@ -114,8 +114,8 @@ def _text(term: object) -> str:
 
 
 def findings_of(store: ox.Store, document: str, results: Sequence[Result]) -> list[Finding]:
-    """Findings as :func:`graph.findings.read_findings` makes them from pySHACL's report
-    (owner project as :func:`graph.findings.owner_project`: the focus itself, the project
+    """Findings as :func:`graph.validation.findings.read_findings` makes them from pySHACL's report
+    (owner project as :func:`graph.validation.findings.owner_project`: the focus itself, the project
     of its indicator, or of the indicator whose target it is)."""
     graphs = [ox.NamedNode(document), ox.NamedNode(ONTOLOGY_GRAPH)]
     focus = list(dict.fromkeys(r.focus for r in results))
@@ -162,7 +162,7 @@ def findings_of(store: ox.Store, document: str, results: Sequence[Result]) -> li
                 unit_label="" if unit is None else labels[unit],
             )
         )
-    # the order of graph.findings.read_findings
+    # the order of graph.validation.findings.read_findings
     return sorted(
         out, key=lambda f: (f.unit_label, f.project_label, f.focus, f.shape, f.value or "")
     )

@@ -1,8 +1,8 @@
-"""Run the compiled SHACL checks (:mod:`graph.shacl_sparql`) on the store.
+"""Run the compiled SHACL checks (:mod:`graph.validation.compile`) on the store.
 
 Each document graph is validated on its own, as pySHACL validates it: every query runs with
 the document graph plus the ontology graph (frameworks, ``graph.store.ensure_ontology``) as
-its default graph. Rows become findings and a report (:mod:`graph.shacl_sparql_report`)
+its default graph. Rows become findings and a report (:mod:`graph.validation.report`)
 equal to pySHACL's; reports replace ``<document>/report`` as with pySHACL, many in one
 transaction (:func:`graph.store_batch.replace_graphs`), and only where the report
 changed. Documents are validated in worker processes that open a checkpoint of the store
@@ -29,11 +29,18 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from jixiao.graph.backend import is_remote
-from jixiao.graph.shacl_sparql import FOCUS_NODES, TARGET_NODES, TARGETS, Check, compiled_checks
-from jixiao.graph.shacl_sparql_report import ReportWriter, Result, findings_of
 from jixiao.graph.store import ONTOLOGY_GRAPH, ensure_ontology, graph_size
 from jixiao.graph.store_batch import DEFAULT_BATCH_BYTES, replace_graphs, same_graph
-from jixiao.graph.validate import Validation, document_graphs, report_graph, shapes_graph
+from jixiao.graph.validation.compile import (
+    FOCUS_NODES,
+    TARGET_NODES,
+    TARGETS,
+    Check,
+    compiled_checks,
+)
+from jixiao.graph.validation.report import ReportWriter, Result, findings_of
+from jixiao.graph.validation.result import Validation, document_graphs, report_graph
+from jixiao.graph.validation.shapes import shapes_graph
 
 
 def run_check(
@@ -238,4 +245,41 @@ def validate_store_sparql(
     return out
 
 
-__all__ = ["run_check", "stored_already", "validate_document_sparql", "validate_store_sparql"]
+class Staging:
+    """In-memory stores where one document at a time is validated before it is written:
+    ingest stores a document and its report together, so the document cannot be validated
+    on the store first (module notes). Each document gets a new store holding the ontology
+    graph (read once, loaded again as N-Quads: ≈ 3,500 quads) and the document's graph: an
+    in-memory store keeps every string it ever held, also after its graph is removed, so
+    one store reused for 10⁵ indicators grew by gigabytes."""
+
+    def __init__(self) -> None:
+        store = ox.Store()
+        ensure_ontology(store)
+        self.ontology = store.dump(format=ox.RdfFormat.N_QUADS) or b""
+        self.checks = compiled_checks()
+
+    def store(self) -> ox.Store:
+        """A new in-memory store holding the ontology graph (and its union copy)."""
+        store = ox.Store()
+        store.load(self.ontology, ox.RdfFormat.N_QUADS)
+        return store
+
+    def validate(self, ntriples: str | bytes, document: str) -> Validation:
+        """The findings and report of ``document`` given as N-Triples.
+        :class:`SyntaxError` if the text is not N-Triples."""
+        store = self.store()
+        if ntriples:
+            store.load(ntriples, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(document))
+        validation = validate_document_sparql(store, document, self.checks)[0]
+        validation.triples = ntriples.count(b"\n" if isinstance(ntriples, bytes) else "\n")
+        return validation
+
+
+__all__ = [
+    "Staging",
+    "run_check",
+    "stored_already",
+    "validate_document_sparql",
+    "validate_store_sparql",
+]

@@ -1,19 +1,19 @@
 """The SHACL shapes compiled to SPARQL: one SELECT per use of a constraint component.
 
-pySHACL stays the reference (:mod:`graph.validate`); this compiler is the fast path for
+pySHACL stays the reference (:mod:`graph.validation.reference`); this compiler is the fast path for
 validating the whole store (shared/architecture.md, "Validation"; rdf4j does the same).
 Each :class:`Check` is one constraint component of one shape for one set of focus nodes;
 its query returns the rows that become ``sh:ValidationResult``s: ``?this`` (focus node),
 ``?value`` when the component reports one, and for SHACL-SPARQL constraints whatever else
 the ``sh:select`` projects (``?path``, …). Queries run on one document graph plus the
-frameworks, the data graph pySHACL sees (:mod:`graph.shacl_sparql_run`).
+frameworks, the data graph pySHACL sees (:mod:`graph.validation.compiled`).
 
 Only what the shapes use is translated (targets ``sh:targetClass``, ``sh:targetNode``,
 ``sh:targetSubjectsOf``, ``sh:targetObjectsOf``, ``sh:target [sh:select]``; components in
-:data:`~graph.shacl_sparql_nested.COMPONENTS`); anything else raises
+:data:`~graph.validation.compile_nested.COMPONENTS`); anything else raises
 :class:`UnsupportedShape`, so a new shape never silently validates nothing. Nested shapes
-are compiled by :mod:`graph.shacl_sparql_nested`; the SPARQL text is written for
-pyoxigraph's evaluator (:mod:`graph.shacl_sparql_text`: absence with ``MINUS`` or
+are compiled by :mod:`graph.validation.compile_nested`; the SPARQL text is written for
+pyoxigraph's evaluator (:mod:`graph.validation.compile_text`: absence with ``MINUS`` or
 aggregates, never ``FILTER NOT EXISTS``; scans joined by hashing).
 """
 
@@ -28,10 +28,11 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
-from jixiao.graph.findings import named_shape, path_text
-from jixiao.graph.shacl_sparql_nested import COMPONENTS, COUNTS, ShapeFilters
-from jixiao.graph.shacl_sparql_text import UnsupportedShape, hash_joins, simple_select, term
-from jixiao.graph.shacl_sparql_text import scan as scan_steps
+from jixiao.graph.validation.compile_nested import COMPONENTS, COUNTS, ShapeFilters
+from jixiao.graph.validation.compile_text import UnsupportedShape, hash_joins, simple_select, term
+from jixiao.graph.validation.compile_text import scan as scan_steps
+from jixiao.graph.validation.findings import named_shape, path_text
+from jixiao.graph.validation.shapes import shapes_graph
 
 FOCUS_NODES = "<urn:x-jixiao:focus-nodes>"  # replaced by the value nodes of a sh:node result
 TARGET_NODES = "<urn:x-jixiao:targets>"  # replaced by the focus nodes of SPARQL targets
@@ -248,7 +249,7 @@ def compile_shapes(shapes: Graph) -> list[Check]:
 
     The focus nodes of a shape with SPARQL targets (written to preselect few candidates)
     are asked once per document and listed in the queries (:data:`TARGETS`, filled in by
-    :func:`graph.shacl_sparql_run.run_check`): an expensive target is not evaluated again
+    :func:`graph.validation.compiled.run_check`): an expensive target is not evaluated again
     for each constraint, and the constraints are skipped where it selects nothing."""
     compiler = _Compiler(shapes)
     shapes_with_targets = set()
@@ -295,8 +296,6 @@ def _grouped(checks: list[Check]) -> list[Check]:
 @lru_cache(maxsize=1)
 def compiled_checks() -> tuple[Check, ...]:
     """The checks of ``ontology/shapes/*.ttl``, compiled once per process."""
-    from jixiao.graph.validate import shapes_graph
-
     return tuple(compile_shapes(shapes_graph()))
 
 
