@@ -36,6 +36,7 @@ from jixiao.extract.summary import unexpected
 from jixiao.graph import iris
 from jixiao.graph.build import build_document
 from jixiao.graph.commitments import commitments_report
+from jixiao.graph.prepared import facts_graph, prepared_facts
 from jixiao.graph.store import JX, ensure_ontology, stored_sha256
 from jixiao.graph.store_batch import replace_graphs
 from jixiao.graph.validate import report_graph, validate_and_store, validate_ntriples
@@ -240,4 +241,6 @@ def _store_one(
     graphs = {document: text, report: b""}
     if validate:
         graphs[report] = validate_ntriples(text, document).report_nt
+    # the audit answers prepared from this document go in the same transaction
+    graphs[facts_graph(document)] = prepared_facts(document, text, graphs[report])
     replace_graphs(store, graphs)
