@@ -10,7 +10,15 @@ import argparse
 from collections.abc import Sequence
 
 import jixiao
-from jixiao.api import cmd_export, cmd_extract, cmd_graph, cmd_ingest, cmd_serve, cmd_validate
+from jixiao.api import (
+    cmd_check,
+    cmd_export,
+    cmd_extract,
+    cmd_graph,
+    cmd_ingest,
+    cmd_serve,
+    cmd_validate,
+)
 from jixiao.api.common import EXIT_CODES, run_command
 
 
@@ -24,7 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"jixiao {jixiao.__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (cmd_extract, cmd_ingest, cmd_graph, cmd_validate, cmd_export, cmd_serve):
+    modules = (cmd_extract, cmd_ingest, cmd_graph, cmd_validate, cmd_export, cmd_serve, cmd_check)
+    for module in modules:
         module.register(sub)
     return parser
 

@@ -42,6 +42,7 @@ from jixiao.graph import iris
 from jixiao.graph.backend import replace_graphs
 from jixiao.graph.build import build_document
 from jixiao.graph.ingest import DocResult, Loaded, _has_links, link_documents, read_one
+from jixiao.graph.prepared import facts_graph, prepared_facts
 from jixiao.graph.store import ensure_ontology, stored_sha256
 from jixiao.graph.validation import report_graph, validate_and_store
 from jixiao.graph.validation import validate as validate_text
@@ -114,8 +115,13 @@ def build_task(loaded: Loaded, links: list[tuple[str, str, str]], validate: bool
     built = time.perf_counter()
     report = validate_text(text, document).report_nt if validate else b""
     done = time.perf_counter()
+    facts = prepared_facts(document, text, report).encode("utf-8")  # written with them
     return Built(
-        {document: text.encode("utf-8"), report_graph(document): report},
+        {
+            document: text.encode("utf-8"),
+            report_graph(document): report,
+            facts_graph(document): facts,
+        },
         text.count("\n"),
         built - start,
         done - built,

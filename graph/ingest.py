@@ -40,6 +40,7 @@ from jixiao.extract.summary import unexpected
 from jixiao.graph import iris
 from jixiao.graph.build import build_document
 from jixiao.graph.commitments import commitments_report
+from jixiao.graph.prepared import facts_graph, prepared_facts
 from jixiao.graph.store import JX, ensure_ontology, stored_sha256
 from jixiao.graph.store_batch import replace_graphs
 from jixiao.graph.validation import document_ntriples, engine_name, report_graph
@@ -276,6 +277,8 @@ def prepare_one(
     graphs: dict[str, str | bytes] = {document: text, report: b""}
     if validate:
         graphs[report] = validate_text(text, document, engine).report_nt
+    # the audit answers prepared from this document go in the same transaction
+    graphs[facts_graph(document)] = prepared_facts(document, text, graphs[report])
     return graphs
 
 

@@ -160,6 +160,24 @@ class JX(DefinedNamespace):
     sha256: URIRef
     documentKind: URIRef
 
+    # Prepared facts (graph/prepared.py): a graph <document>/facts per document
+    PreparedFacts: URIRef
+    Tally: URIRef
+    ProjectSet: URIRef
+    factsOf: URIRef
+    sourceDigest: URIRef
+    sortKey: URIRef  # project → "year U+0001 unit U+0001 name U+0001 IRI"
+    inSet: URIRef  # project → jx:ProjectSet
+    tallyUnit: URIRef
+    tallyYear: URIRef
+    lacksCategory: URIRef
+    withIndicators: URIRef
+    tallyCategory: URIRef
+    indicatorCount: URIRef
+    projectCount: URIRef
+    tallySeverity: URIRef
+    findingCount: URIRef
+
 
 JX_ONTOLOGY = URIRef("https://w3id.org/jixiao/ontology")
 JX_TERMS: frozenset[URIRef] = frozenset(JX[name] for name in inspect.get_annotations(JX))

@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from benchmarks.synth import write_corpus
 from jixiao.graph.ingest import ingest_paths
+from jixiao.graph.prepared import FACTS_SUFFIX, facts_graph
 from jixiao.graph.store import ONTOLOGY_GRAPH, open_store, stored_sha256
 from jixiao.graph.validation import REPORT_SUFFIX, report_graph
 from tests.conftest import ROOT
@@ -53,9 +54,11 @@ def kill_during_ingest(corpus: list[Path], store: Path, delay: float) -> None:
 
 def documents_and_reports(store_dir: Path) -> tuple[set[str], set[str]]:
     store = ox.Store.read_only(str(store_dir))
-    graphs = {g.value for g in store.named_graphs()} - {ONTOLOGY_GRAPH}
+    named = {g.value for g in store.named_graphs()} - {ONTOLOGY_GRAPH}
+    graphs = {g for g in named if not g.endswith(FACTS_SUFFIX)}
     documents = {g for g in graphs if not g.endswith(REPORT_SUFFIX)}
     assert all(stored_sha256(store, d) for d in documents)  # each one whole
+    assert named - graphs == {facts_graph(d) for d in documents}  # with its prepared facts
     return documents, {g.removesuffix(REPORT_SUFFIX) for g in graphs - documents}
 
 

@@ -18,6 +18,7 @@ from jixiao.extract.document import read_document
 from jixiao.graph import iris
 from jixiao.graph.build import build_document
 from jixiao.graph.ingest import ingest_paths, read_one
+from jixiao.graph.prepared import FACTS_SUFFIX, facts_graph, stale_facts
 from jixiao.graph.store import (
     ONTOLOGY_GRAPH,
     checkpoint,
@@ -55,8 +56,8 @@ def test_reingest_changes_no_count(tmp_path: Path) -> None:
     forced = ingest_paths(PATHS, store, force=True)
     assert {r.status for r in forced} == {"stored"}
     assert stats(store) == first and len(store) == size
-    # 5 documents, their 5 validation reports and the ontology graph
-    assert first.documents == 5 and first.graphs == 11
+    # 5 documents, their 5 validation reports, their 5 prepared facts and the ontology graph
+    assert first.documents == 5 and first.graphs == 16
 
 
 def test_changed_document_replaces_its_graph(tmp_path: Path) -> None:
@@ -92,8 +93,9 @@ def test_checkpoint_opens_read_only(tmp_path: Path) -> None:
     ingest_paths(PATHS[2:3], store)  # the primary keeps writing
     reader = ox.Store.read_only(str(snap))
     graphs = [g.value for g in reader.named_graphs()]
-    # the ontology, two documents and their two validation reports
-    assert len(graphs) == 5 and sum(g.endswith("/report") for g in graphs) == 2
+    # the ontology, two documents, their two validation reports and two prepared facts
+    assert len(graphs) == 7 and sum(g.endswith("/report") for g in graphs) == 2
+    assert sum(g.endswith("/facts") for g in graphs) == 2
     assert len(reader) < len(store)
 
 
@@ -145,8 +147,12 @@ def test_sigkill_leaves_each_document_whole_or_absent(tmp_path: Path) -> None:
         store_dir = tmp_path / f"store{attempt}"
         _ingest_and_kill(corpus, store_dir, delay)
         store = ox.Store(str(store_dir))  # opens after the crash
-        graphs = {g.value for g in store.named_graphs()} - {ONTOLOGY_GRAPH}
+        named = {g.value for g in store.named_graphs()} - {ONTOLOGY_GRAPH}
+        graphs = {g for g in named if not g.endswith(FACTS_SUFFIX)}
         assert graphs, "the first document was committed before the kill"
+        # each document present came with its prepared facts, computed from it
+        assert named - graphs == {facts_graph(g) for g in graphs}
+        assert stale_facts(store) == []
         for graph in graphs:  # every document present is complete
             assert stored_sha256(store, graph) is not None
             assert graph_size(store, graph) == expected[graph]

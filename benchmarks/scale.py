@@ -1,0 +1,336 @@
+"""One scale benchmark: the store built through the real ingest, against two limits, in one run.
+
+    python benchmarks/scale.py --indicators 100000 [--validate] [--work DIR] [--repeat 3]
+    python benchmarks/scale.py --indicators 1000000 --bulk [--store DIR --reuse]
+
+1. Synthetic documents (``benchmarks/synth.py``) are ingested with :func:`graph.ingest.ingest_paths`
+   — the code of ``jixiao ingest``: read, build, validate unless ``--no-validate`` (the default
+   here while ingest validates with pySHACL: ``--validate`` to include it), prepared facts, one
+   transaction per document. ``--bulk`` builds through ``benchmarks/bigstore.py``'s bulk path
+   instead (for 10⁶, where ingest is too slow today); the output says which.
+2. Limit (a): the store's own bulk load of the same quads (dumped from the ingested store into
+   a fresh directory): ingest rate ÷ bulk-load rate.
+3. The records (extract output, not RDF) are written as a Parquet table, one row per indicator
+   (project, unit, department, year, level 1 and 2 as printed and their categories, name,
+   comparator, number, unit, flags), and limit (b): the same audit questions asked of DuckDB
+   over that table, warm and cold, with the ratio store ÷ DuckDB and the row counts of both.
+4. Cold = the first run after opening (store) or connecting (DuckDB), in this process (the OS
+   page cache stays warm); warm = best of ``--repeat`` after it; rows/s of each full answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import pyoxigraph as ox  # noqa: E402
+
+from benchmarks.synth import write_corpus  # noqa: E402
+from jixiao.graph import iris  # noqa: E402
+from jixiao.graph.ingest import ingest_paths, read_one  # noqa: E402
+from jixiao.graph.prepared import CATEGORIES  # noqa: E402
+from jixiao.queries import load_query  # noqa: E402
+
+COLUMNS = [
+    "project",
+    "unit",
+    "department",
+    "year",
+    "position",
+    "level1",
+    "level2",
+    "category1",
+    "category2",
+    "name",
+    "comparator",
+    "number",
+    "unit_text",
+    "raw",
+    "qualitative",
+    "placeholder",
+    "classified",
+]
+GYEAR = ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear")
+SAT = CATEGORIES["satisfaction"]
+
+
+def table_rows(paths: list[Path]) -> Iterator[list[object]]:
+    """One row per indicator of the documents' records; a category is the jx:category of
+    the printed level's concept (the lookup an analyst would join)."""
+    frames = iris.frames()
+    for path in paths:
+        doc = read_one(path).doc
+        for proj in doc.projects:
+            project = iris.project_iri(proj.fiscal_year, proj.unit, proj.name)
+            for ind in proj.indicators:
+                c2 = frames.concept(ind.level2_code, ind.level2, proj.fiscal_year)
+                c1 = frames.concept(ind.level1_code, ind.level1, proj.fiscal_year)
+                if c1 is None and c2 is not None:
+                    c1 = frames.broader.get(c2)
+                t = ind.annual_target
+                yield [
+                    project,
+                    proj.unit,
+                    doc.department or "",
+                    proj.fiscal_year,
+                    ind.position,
+                    ind.level1 or "",
+                    ind.level2 or "",
+                    frames.category.get(c1 or "", ""),
+                    frames.category.get(c2 or "", ""),
+                    ind.name,
+                    t.comparator if t else "",
+                    "" if t is None or t.number is None else str(t.number),
+                    t.unit if t and t.unit else "",
+                    t.raw if t else "",
+                    bool(t and t.qualitative),
+                    bool(t and t.placeholder),
+                    bool(t and t.classified),
+                ]
+
+
+def export_table(paths: list[Path], parquet: Path) -> tuple[int, float]:
+    """Write the records of ``paths`` as Parquet (via CSV and DuckDB); (rows, seconds)."""
+    import duckdb
+
+    start = time.perf_counter()
+    text = parquet.with_suffix(".csv")
+    rows = 0
+    with text.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(COLUMNS)
+        for row in table_rows(paths):
+            writer.writerow(row)
+            rows += 1
+    types = {c: "VARCHAR" for c in COLUMNS} | {
+        "year": "INTEGER",
+        "position": "INTEGER",
+        "number": "DOUBLE",
+        "qualitative": "BOOLEAN",
+        "placeholder": "BOOLEAN",
+        "classified": "BOOLEAN",
+    }
+    duckdb.sql(
+        f"COPY (SELECT * FROM read_csv('{text}', header=true, columns={types!r})) "
+        f"TO '{parquet}' (FORMAT parquet)"
+    )
+    text.unlink()
+    return rows, time.perf_counter() - start
+
+
+def _lacks_sql(category: str) -> str:
+    return f"""WITH p AS (SELECT project, year, min(unit) AS unit,
+        bool_or(category1 = '{category}' OR category2 = '{category}') AS has
+      FROM t GROUP BY project, year)
+    SELECT project, year, unit, count(*) OVER (PARTITION BY year) AS total
+    FROM p WHERE NOT has ORDER BY year, unit, project"""
+
+
+DUCK: dict[str, str] = {
+    **{f"lacks {c}": _lacks_sql(CATEGORIES[c]) for c in ("satisfaction", "effect", "cost")},
+    "REST lacks=satisfaction&year page+total": _lacks_sql(SAT).replace(
+        "GROUP BY project, year", "WHERE year = 2026 GROUP BY project, year"
+    )
+    + " LIMIT 100",
+    "indicators per unit and category": """SELECT unit, year, category1, count(*) AS indicators,
+        count(DISTINCT project) AS projects FROM t WHERE category1 <> ''
+        GROUP BY unit, year, category1 ORDER BY year, unit, category1""",
+    "totals per year and unit": """WITH p AS (SELECT project, year, min(unit) AS unit,
+        bool_or(category1 = '{o}' OR category2 = '{o}') AS o,
+        bool_or(category1 = '{e}' OR category2 = '{e}') AS e,
+        bool_or(category1 = '{s}' OR category2 = '{s}') AS s,
+        bool_or(category1 = '{c}' OR category2 = '{c}') AS c, count(*) AS n
+      FROM t GROUP BY project, year)
+      SELECT year, unit, count(*) AS projects, count(*) FILTER (NOT o), count(*) FILTER (NOT e),
+        count(*) FILTER (NOT s), count(*) FILTER (NOT c), sum(n)
+      FROM p GROUP BY year, unit ORDER BY year, unit""".format(
+        **{k[0]: v for k, v in CATEGORIES.items()}
+    ),
+    "satisfaction targets below 90": f"""SELECT project, year, unit, name, comparator, number, raw
+        FROM t WHERE category2 = '{SAT}' AND unit_text = '%' AND number < 90
+        ORDER BY year, unit, number""",
+    "unmeasurable targets": """SELECT project, year, position, name, raw FROM t
+        WHERE placeholder OR classified OR qualitative OR number IS NULL
+        ORDER BY year, project, position""",
+}
+
+
+def _params(**kw: str) -> dict[str, ox.Term]:
+    out: dict[str, ox.Term] = {}
+    for k, v in kw.items():
+        out[k] = ox.Literal(v, datatype=GYEAR) if k == "year" else ox.NamedNode(v)
+    return out
+
+
+STORE: dict[str, list[tuple[str, dict[str, ox.Term]]]] = {
+    **{
+        f"lacks {c}": [("projects_lacking", _params(category=CATEGORIES[c]))]
+        for c in ("satisfaction", "effect", "cost")
+    },
+    "REST lacks=satisfaction&year page+total": [
+        ("projects_lacking_page", _params(category=SAT, year="2026")),
+        ("projects_lacking_total", _params(category=SAT, year="2026")),
+    ],
+    "indicators per unit and category": [("prepared_indicator_counts", {})],
+    "totals per year and unit": [("prepared_totals", {})],
+    "satisfaction targets below 90": [("satisfaction_below_90", {})],
+    "unmeasurable targets": [("unmeasurable_targets", {})],
+}
+SCANNING = {  # the same questions asked of the indicators, without the prepared facts
+    "lacks satisfaction (scanning query)": "projects_without_satisfaction",
+    "indicators per unit and category (scanning)": "indicator_counts_by_unit_and_category",
+}
+
+
+def _timed(run: Callable[[], int], repeat: int) -> tuple[float, float, float, int]:
+    """(cold s, warm s: best of ``repeat`` after the first, CPU s of this process in the best
+    warm run, rows). The store answers on one thread, so its CPU time is what a quiet machine
+    would take; DuckDB uses both cores, so only its wall time means anything."""
+    start = time.perf_counter()
+    rows = run()
+    cold = time.perf_counter() - start
+    warm = cpu = float("inf")
+    for _ in range(repeat):
+        start, used = time.perf_counter(), time.process_time()
+        rows = run()
+        if time.perf_counter() - start < warm:
+            warm, cpu = time.perf_counter() - start, time.process_time() - used
+    return cold, warm, cpu, rows
+
+
+def store_runner(store_dir: Path, steps: list[tuple[str, dict[str, ox.Term]]]) -> Callable[[], int]:
+    store = ox.Store.read_only(str(store_dir))  # a fresh instance: its block cache is cold
+
+    def run() -> int:
+        rows = 0
+        for name, params in steps:
+            subst = {ox.Variable(k): v for k, v in params.items()} or None
+            rows += sum(1 for _ in store.query(load_query(name), substitutions=subst))  # type: ignore[union-attr]
+        return rows
+
+    return run
+
+
+def duck_runner(parquet: Path, sql: str) -> Callable[[], int]:
+    import duckdb
+
+    con = duckdb.connect()  # a fresh connection: nothing cached
+    con.execute(f"CREATE VIEW t AS SELECT * FROM read_parquet('{parquet}')")
+    return lambda: len(con.execute(sql).fetchall())
+
+
+def ingest_store(paths: list[Path], store_dir: Path, validate: bool) -> dict[str, float]:
+    store = ox.Store(str(store_dir))
+    start = time.perf_counter()
+    results = ingest_paths(paths, store, validate=validate)
+    seconds = time.perf_counter() - start
+    failed = [r.error for r in results if r.status == "error"]
+    if failed:
+        raise SystemExit(f"ingest failed: {failed[:3]}")
+    quads = len(store)
+    store.flush()
+    del store
+    return {"ingest s": seconds, "quads": quads, "indicators": sum(r.indicators for r in results)}
+
+
+def bulk_limit(store_dir: Path, work: Path) -> float:
+    """Seconds for the store's own bulk load of ``store_dir``'s quads into a fresh store."""
+    dump = work / "quads.nq"
+    ox.Store.read_only(str(store_dir)).dump(str(dump), ox.RdfFormat.N_QUADS)
+    fresh = work / "bulk-store"
+    shutil.rmtree(fresh, ignore_errors=True)
+    start = time.perf_counter()
+    target = ox.Store(str(fresh))
+    target.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    target.flush()
+    seconds = time.perf_counter() - start
+    del target
+    shutil.rmtree(fresh, ignore_errors=True)
+    dump.unlink()
+    return seconds
+
+
+def compare(store_dir: Path, parquet: Path, repeat: int) -> None:
+    """Print one line per question (module notes); ratio = store warm ÷ DuckDB warm (wall),
+    and the same with the store's CPU time (its quiet-machine time)."""
+    print(
+        f"{'question':42s} {'store warm':>10s} {'cpu':>7s} {'cold':>7s} {'duckdb':>7s} "
+        f"{'cold':>6s} {'ratio':>6s} {'cpu/duck':>8s} {'rows':>6s} {'duck':>6s} {'rows/s cpu':>10s}"
+    )
+    for label, steps in STORE.items():
+        s_cold, s_warm, s_cpu, s_rows = _timed(store_runner(store_dir, steps), repeat)
+        d_cold, d_warm, _, d_rows = _timed(duck_runner(parquet, DUCK[label]), repeat)
+        print(
+            f"{label:42s} {s_warm * 1e3:8.0f}ms {s_cpu * 1e3:5.0f}ms {s_cold * 1e3:5.0f}ms "
+            f"{d_warm * 1e3:5.0f}ms {d_cold * 1e3:4.0f}ms {s_warm / d_warm:5.1f}× "
+            f"{s_cpu / d_warm:7.1f}× {s_rows:6d} {d_rows:6d} {s_rows / max(s_cpu, 1e-6):10,.0f}",
+            flush=True,
+        )
+    for label, name in SCANNING.items():
+        s_cold, s_warm, s_cpu, s_rows = _timed(store_runner(store_dir, [(name, {})]), repeat)
+        print(
+            f"{label:42s} {s_warm * 1e3:8.0f}ms {s_cpu * 1e3:5.0f}ms {s_cold * 1e3:5.0f}ms "
+            f"{'':>7s} {'':>6s} {'':>6s} {'':>8s} {s_rows:6d}",
+            flush=True,
+        )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--indicators", type=int, default=100_000)
+    parser.add_argument("--per-document", type=int, default=5000)
+    parser.add_argument("--work", type=Path, help="keep the documents, table and store here")
+    parser.add_argument("--store", type=Path, help="the store directory (default under --work)")
+    parser.add_argument("--reuse", action="store_true", help="the store exists: time queries only")
+    parser.add_argument("--bulk", action="store_true", help="build through bigstore's bulk path")
+    parser.add_argument("--validate", action="store_true", help="validate at ingest (pySHACL)")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="jixiao-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    store_dir = args.store or work / "store"
+    paths = write_corpus(work / "docs", args.indicators, args.per_document)
+    print(f"{args.indicators:,} indicators in {len(paths)} documents; {work}", flush=True)
+    if not args.reuse:
+        shutil.rmtree(store_dir, ignore_errors=True)
+        if args.bulk:
+            from benchmarks.bigstore import build
+
+            figures = build(store_dir, args.indicators, args.per_document)
+            print(
+                "built through the BULK path (not ingest): "
+                + ", ".join(f"{k} {v:,.1f}" for k, v in figures.items()),
+                flush=True,
+            )
+        else:
+            figures = ingest_store(paths, store_dir, args.validate)
+            bulk = bulk_limit(store_dir, work)
+            rate, limit = figures["quads"] / figures["ingest s"], figures["quads"] / bulk
+            print(
+                f"ingest ({'validated' if args.validate else '--no-validate'}): "
+                f"{figures['ingest s']:.1f} s, {figures['indicators'] / figures['ingest s']:,.0f} "
+                f"indicators/s, {rate:,.0f} quads/s; bulk load of the same {figures['quads']:,.0f} "
+                f"quads: {bulk:.1f} s, {limit:,.0f} quads/s; ingest = {rate / limit:.0%} of bulk",
+                flush=True,
+            )
+    parquet = work / "indicators.parquet"
+    rows, seconds = export_table(paths, parquet)
+    print(
+        f"table: {rows:,} rows from the records in {seconds:.1f} s, "
+        f"{parquet.stat().st_size / 1e6:.1f} MB Parquet",
+        flush=True,
+    )
+    compare(store_dir, parquet, args.repeat)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,235 @@
+"""Audit answers prepared at ingest (graph/prepared.py, issue #16): written with the document,
+replaced with it, checked for staleness, and giving the scanning queries' answers."""
+
+from __future__ import annotations
+
+import gc
+import random
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from benchmarks.synth import make_document
+from jixiao.graph.ingest import ingest_paths
+from jixiao.graph.prepared import (
+    CATEGORIES,
+    facts_graph,
+    prepared_facts,
+    refresh_facts,
+    stale_facts,
+)
+from jixiao.graph.store import open_store, query
+from jixiao.queries import load_query
+from tests.conftest import SAMPLES
+
+JX = "https://w3id.org/jixiao/ontology#"
+GYEAR = ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear")
+JIXIAO = [sys.executable, "-m", "jixiao"]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ox.Store]:
+    opened = open_store(tmp_path_factory.mktemp("prepared"))
+    results = ingest_paths(sorted(SAMPLES.glob("0*.txt")), opened)
+    assert [r.status for r in results] == ["stored"] * 5
+    yield opened
+
+
+def rows(store: ox.Store, name: str, **params: ox.NamedNode | ox.Literal) -> list[dict]:
+    subst = {ox.Variable(k): v for k, v in params.items()} or None
+    result = store.query(load_query(name), substitutions=subst)
+    assert isinstance(result, ox.QuerySolutions)
+    names = [v.value for v in result.variables]
+    return [{n: None if s[n] is None else s[n].value for n in names} for s in result]  # type: ignore[union-attr]
+
+
+def documents(store: ox.Store) -> list[str]:
+    text = f"SELECT ?d WHERE {{ GRAPH ?d {{ ?d a <{JX}SourceDocument> }} }} ORDER BY ?d"
+    return [r["d"].value for r in store.query(text)]  # type: ignore[union-attr,index]
+
+
+def test_every_document_has_current_facts(store: ox.Store) -> None:
+    docs = documents(store)
+    assert len(docs) == 5
+    for document in docs:
+        assert store.contains_named_graph(ox.NamedNode(facts_graph(document)))
+    assert stale_facts(store) == []
+
+
+@pytest.mark.parametrize("local", ["satisfaction", "effect", "cost"])
+def test_lacks_list_is_the_scanning_querys(store: ox.Store, local: str) -> None:
+    scanned = rows(store, f"projects_without_{local}")
+    prepared = rows(store, "projects_lacking", category=ox.NamedNode(CATEGORIES[local]))
+    assert scanned, "the samples lack every category somewhere"
+    assert [(r["project"], r["fiscalYear"], r["unit"], r["name"]) for r in prepared] == [
+        (r["project"], r["fiscalYear"], r["unit"], r["name"]) for r in scanned
+    ]
+    assert {r["total"] for r in prepared} == {str(len(scanned))}
+
+
+def test_page_and_total_follow_keyset_paging(store: ox.Store) -> None:
+    category = ox.NamedNode(CATEGORIES["satisfaction"])
+    year = ox.Literal("2026", datatype=GYEAR)
+    whole = rows(store, "projects_without_satisfaction")
+    totals = rows(store, "projects_lacking_total", category=category, year=year)
+    assert sum(int(r["total"]) for r in totals) == len(whole)
+    page = rows(store, "projects_lacking_page", category=category, year=year)
+    assert [r["project"] for r in page] == [r["project"] for r in whole][:100]
+    middle = page[9]["sortKey"]
+    rest = rows(
+        store, "projects_lacking_page", category=category, year=year, after=ox.Literal(middle)
+    )
+    assert [r["project"] for r in rest] == [r["project"] for r in whole][10:]
+    assert (
+        rows(
+            store,
+            "projects_lacking_page",
+            category=category,
+            year=ox.Literal("2020", datatype=GYEAR),
+        )
+        == []
+    )
+    one_unit = ox.NamedNode(page[0]["unitIri"])
+    by_unit = rows(store, "projects_lacking_page", category=category, unitIri=one_unit)
+    assert by_unit and {r["unit"] for r in by_unit} == {page[0]["unit"]}
+
+
+def test_indicator_counts_are_the_scanning_querys(store: ox.Store) -> None:
+    scanned = rows(store, "indicator_counts_by_unit_and_category")
+    assert rows(store, "prepared_indicator_counts") == scanned
+
+
+def test_totals_count_each_project_once(store: ox.Store) -> None:
+    count = f"""SELECT ?y (COUNT(DISTINCT ?p) AS ?n) WHERE {{
+      ?p a <{JX}Project> ; <{JX}fiscalYear> ?y ; <{JX}unit> ?u }} GROUP BY ?y"""
+    projects = {r["y"].value: int(r["n"].value) for r in query(store, count)}  # type: ignore[union-attr,index]
+    totals = rows(store, "prepared_totals")
+    by_year: dict[str, int] = {}
+    for row in totals:
+        by_year[row["fiscalYear"]] = by_year.get(row["fiscalYear"], 0) + int(row["projects"])
+    assert by_year == projects  # 000 and 002 both list the same 70 projects of 2026: 70
+    lacking = sum(int(r["lacksSatisfaction"]) for r in totals)
+    assert lacking == len(rows(store, "projects_without_satisfaction"))
+    assert sum(int(r["indicators"] or 0) for r in totals) == 404
+
+
+def test_findings_are_the_reports(store: ox.Store) -> None:
+    counted = """SELECT ?s (COUNT(?r) AS ?n) WHERE { GRAPH ?g {
+      ?r <http://www.w3.org/ns/shacl#resultSeverity> ?sev }
+      FILTER(STRENDS(STR(?g), "/report")) BIND(STRAFTER(STR(?sev), "#") AS ?s) } GROUP BY ?s"""
+    expected = {r["s"].value: r["n"].value for r in store.query(counted)}  # type: ignore[union-attr,index]
+    assert expected, "the samples have findings"
+    got = {r["severity"]: r["findings"] for r in rows(store, "prepared_findings")}
+    assert got == expected
+
+
+def _doc_path(tmp: Path, seed: int, indicators: int) -> Path:
+    path = tmp / f"synth_{seed}.txt"
+    path.write_text(make_document(seed, indicators, random.Random(seed)), encoding="utf-8")
+    return path
+
+
+def test_tampered_document_is_reported_and_refreshed(tmp_path: Path) -> None:
+    opened = open_store(tmp_path / "store")
+    paths = [_doc_path(tmp_path, seed, 30) for seed in (1, 2)]
+    ingest_paths(paths, opened, validate=False)
+    assert stale_facts(opened) == []
+    first, second = documents(opened)
+    # a triple slipped into one document graph behind ingest's back
+    opened.add(
+        ox.Quad(
+            ox.NamedNode(first),
+            ox.NamedNode(JX + "documentKind"),
+            ox.Literal("x"),
+            ox.NamedNode(first),
+        )
+    )
+    opened.remove_graph(ox.NamedNode(facts_graph(second)))
+    found = {(s.document, s.reason) for s in stale_facts(opened)}
+    assert found == {(first, "changed"), (second, "missing")}
+    del opened  # the command opens the store itself
+    gc.collect()
+    cli = subprocess.run(
+        [*JIXIAO, "check", "--store", str(tmp_path / "store")], capture_output=True, text=True
+    )
+    assert cli.returncode == 1 and f"{first}: prepared facts changed" in cli.stdout, cli.stderr
+    fixed = subprocess.run(
+        [*JIXIAO, "check", "--fix", "--store", str(tmp_path / "store")],
+        capture_output=True,
+        text=True,
+    )
+    assert fixed.returncode == 0, fixed.stderr
+    again = subprocess.run(
+        [*JIXIAO, "check", "--store", str(tmp_path / "store")], capture_output=True, text=True
+    )
+    assert again.returncode == 0 and again.stdout.startswith("0 document"), again.stdout
+
+
+def test_reingest_replaces_the_facts_whole(tmp_path: Path) -> None:
+    opened = open_store(tmp_path / "store")
+    path = _doc_path(tmp_path, 3, 40)
+    ingest_paths([path], opened, validate=False)
+    (document,) = documents(opened)
+    graph = ox.NamedNode(facts_graph(document))
+    before = {
+        (q.subject, q.predicate, q.object)
+        for q in opened.quads_for_pattern(None, None, None, graph)
+    }
+    path.write_text(make_document(3, 12, random.Random(3)), encoding="utf-8")  # fewer projects
+    (result,) = ingest_paths([path], opened, validate=False)
+    assert (result.status, result.document) == ("stored", document)
+    after = list(opened.quads_for_pattern(None, None, None, graph))
+    gone = before - {(q.subject, q.predicate, q.object) for q in after}
+    assert after and gone
+    for s, p, o in gone:  # nothing of the old facts is left, in its graph or in the union
+        assert not list(opened.quads_for_pattern(s, p, o, ox.DefaultGraph()))
+    assert stale_facts(opened) == []
+    members = query(opened, f"SELECT (COUNT(*) AS ?n) WHERE {{ ?p <{JX}inSet> ?s }}")
+    in_graph = sum(1 for q in after if q.predicate.value == JX + "inSet")
+    assert int(next(iter(members))["n"].value) == in_graph  # type: ignore[index,call-overload]
+
+
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seed=st.integers(0, 10_000), indicators=st.integers(1, 60))
+def test_prepared_sets_match_coverage_on_any_document(
+    tmp_path: Path, seed: int, indicators: int
+) -> None:
+    """For synthetic documents of any size, each lacks set holds exactly the projects with
+    indicators and no jx:coversCategory of its category, and counts stay exact."""
+    opened = ox.Store()
+    from jixiao.graph.build import build_document
+    from jixiao.graph.ingest import read_one
+
+    item = read_one(_doc_path(tmp_path, seed, indicators))
+    text = build_document(item.doc, item.sha256).text()
+    opened.load(text, ox.RdfFormat.N_TRIPLES)
+    opened.load(prepared_facts("https://example.org/doc", text), ox.RdfFormat.N_TRIPLES)
+    for local, concept in CATEGORIES.items():
+        scan = f"""SELECT DISTINCT ?p WHERE {{ ?p <{JX}hasIndicator> ?i ; <{JX}fiscalYear> ?y
+          MINUS {{ ?p <{JX}coversCategory> <{concept}> }} }}"""
+        sets = f"""SELECT ?p WHERE {{ ?s <{JX}lacksCategory> <{concept}> . ?p <{JX}inSet> ?s }}"""
+        assert {r["p"] for r in opened.query(scan)} == {r["p"] for r in opened.query(sets)}, local  # type: ignore[union-attr,index]
+
+
+def test_bad_ntriples_are_an_error() -> None:
+    with pytest.raises(SyntaxError):
+        prepared_facts("https://example.org/doc", "<a> <b> .\n")
+
+
+def test_refresh_removes_orphan_facts(tmp_path: Path) -> None:
+    opened = open_store(tmp_path / "store")
+    ingest_paths([_doc_path(tmp_path, 5, 10)], opened, validate=False)
+    (document,) = documents(opened)
+    opened.remove_graph(ox.NamedNode(document))
+    assert [(s.document, s.reason) for s in stale_facts(opened)] == [(document, "orphan")]
+    refresh_facts(opened, [document])
+    assert stale_facts(opened) == []
+    assert not opened.contains_named_graph(ox.NamedNode(facts_graph(document)))
