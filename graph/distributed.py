@@ -45,8 +45,13 @@ from jixiao.graph.ingest import DocResult, Loaded, _has_links, link_documents, r
 from jixiao.graph.store import ensure_ontology, stored_sha256
 from jixiao.graph.validate import report_graph, validate_and_store, validate_ntriples
 
+CONNECT_SECONDS = 15  # how long to wait for a scheduler given by address
 ALLOWED_FAILURES = 3  # Dask's retries of a task whose worker died (distributed default)
 Progress = Callable[[int, int, DocResult], None]
+
+
+class SchedulerUnreachable(ConnectionError):
+    """The scheduler given by address did not answer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +251,14 @@ def cluster(workers: int | None = None, scheduler: str | None = None) -> Iterato
     from distributed import Client, LocalCluster
 
     if scheduler:
-        with Client(scheduler) as client:
+        try:
+            client = Client(scheduler, timeout=CONNECT_SECONDS)
+        except OSError as error:
+            raise SchedulerUnreachable(
+                f"no Dask scheduler answers at {scheduler} within {CONNECT_SECONDS} s"
+                f" (expected tcp://HOST:PORT of a running 'dask scheduler'): {error}"
+            ) from None
+        with client:
             yield client
         return
     with (
@@ -262,4 +274,12 @@ def cluster(workers: int | None = None, scheduler: str | None = None) -> Iterato
         yield client
 
 
-__all__ = ["Built", "Stages", "Summary", "build_task", "cluster", "ingest_on_cluster"]
+__all__ = [
+    "Built",
+    "SchedulerUnreachable",
+    "Stages",
+    "Summary",
+    "build_task",
+    "cluster",
+    "ingest_on_cluster",
+]

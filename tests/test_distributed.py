@@ -81,6 +81,15 @@ def test_an_existing_scheduler_by_address(tmp_path: Path) -> None:
     assert ran >= 3  # read, summary and build tasks ran on this scheduler's worker
 
 
+def test_a_scheduler_that_does_not_answer_is_a_clear_error(tmp_path: Path) -> None:
+    address = f"tcp://127.0.0.1:{servers.free_port()}"  # nothing listens there
+    done = ingest(tmp_path / "store", SAMPLE_PATHS[:1], "--scheduler", address)
+    assert done.returncode == 3, done.stderr
+    assert f"no Dask scheduler answers at {address}" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "store").exists()  # nothing written, not even an empty store
+
+
 def test_a_bad_document_is_reported_and_the_others_are_stored(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00\x01 not a budget document")
