@@ -41,6 +41,7 @@ from jixiao.extract.doc_records import Document, DocumentError
 from jixiao.graph import iris
 from jixiao.graph.backend import replace_graphs
 from jixiao.graph.build import build_document
+from jixiao.graph.commitments import commitments_report
 from jixiao.graph.ingest import DocResult, Loaded, _has_links, link_documents, read_one
 from jixiao.graph.store import ensure_ontology, stored_sha256
 from jixiao.graph.validate import report_graph, validate_and_store, validate_ntriples
@@ -62,6 +63,7 @@ class Summary:
     sha256: str
     indicators: int
     seconds: float
+    commitments: list[dict[str, object]]  # the ingest report's, made from the whole document
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +108,7 @@ def summary_task(loaded: Loaded | str) -> Summary | str:
     projects = tuple(dataclasses.replace(p, indicators=(), indicator_text="") for p in doc.projects)
     indicators = sum(len(p.indicators) for p in doc.projects)
     slim = dataclasses.replace(doc, projects=projects, budget_lines=(), dept_indicators=())
-    return Summary(slim, loaded.sha256, indicators, loaded.seconds)
+    return Summary(slim, loaded.sha256, indicators, loaded.seconds, commitments_report(doc))
 
 
 def build_task(loaded: Loaded, links: list[tuple[str, str, str]], validate: bool) -> Built:
@@ -188,6 +190,7 @@ def ingest_on_cluster(
             indicators=summary.indicators,
             seconds=summary.seconds,
             issues=[issue.code for issue in doc.issues],
+            commitments=summary.commitments,
         )
         mine = links.get(doc.path, [])
         if (

@@ -7,6 +7,7 @@ store, ``jixiao ingest`` run as a command.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -53,11 +54,16 @@ def assert_same_contents(a: dict[str, bytes], b: dict[str, bytes]) -> None:
 
 
 def test_two_workers_store_the_same_quads_as_a_serial_ingest(tmp_path: Path) -> None:
-    serial = ingest(tmp_path / "serial", SAMPLE_PATHS)
+    serial = ingest(tmp_path / "serial", SAMPLE_PATHS, "--json")
     assert serial.returncode == 0, serial.stderr
-    dask = ingest(tmp_path / "dask", SAMPLE_PATHS, "--workers", "2")
+    dask = ingest(tmp_path / "dask", SAMPLE_PATHS, "--workers", "2", "--json")
     assert dask.returncode == 0, dask.stderr
-    assert "5 stored, 0 unchanged" in dask.stdout
+    reports = [json.loads(done.stdout) for done in (serial, dask)]
+    for report in reports:
+        for entry in report:
+            assert entry.pop("seconds") > 0
+    assert [r["status"] for r in reports[1]] == ["stored"] * 5
+    assert reports[1] == reports[0]  # counts, issues, commitments: the same report
     again = ingest(tmp_path / "dask", SAMPLE_PATHS, "--workers", "2")
     assert again.returncode == 0, again.stderr
     assert "0 stored, 5 unchanged" in again.stdout
