@@ -181,6 +181,8 @@ def test_two_workers_into_a_server_store_what_a_serial_ingest_stores(
         results = ingest_on_cluster(SAMPLE_PATHS, store, client)  # type: ignore[arg-type]
         assert [r.status for r in results] == ["stored"] * 5, [r.error for r in results]
         got = {name: _canonical(store, name) for name in want}
+        again = ingest_on_cluster(SAMPLE_PATHS, store, client)  # type: ignore[arg-type]
+        assert [r.status for r in again] == ["unchanged"] * 5, [r.error for r in again]
         union = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
         counts = [int(next(iter(s.query(union)))["n"].value) for s in (store, reference)]  # type: ignore[index, union-attr]
     assert counts[0] == counts[1]
