@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from jixiao.api.common import EXIT_RUNTIME, STORE_HELP, open_writable
+from jixiao.api.common import EXIT_RUNTIME, STORE_HELP, RuntimeFailure, open_writable
 from jixiao.extract.doc_records import DocumentError
 from jixiao.extract.summary import read_each, summarize_documents
 
@@ -96,7 +96,6 @@ def _store_run(args: argparse.Namespace) -> int:
     from jixiao.graph.ingest import ingest_paths
 
     path = store_spec(args.store)
-    store = open_writable(args.store, _BESIDE_SERVE)
     options = {
         "progress": _Bar(not args.quiet),
         "force": args.force,
@@ -104,11 +103,16 @@ def _store_run(args: argparse.Namespace) -> int:
         "encoding": args.encoding,
     }
     if args.workers or args.scheduler:
-        from jixiao.graph.distributed import cluster, ingest_on_cluster
+        from jixiao.graph.distributed import SchedulerUnreachable, cluster, ingest_on_cluster
 
-        with cluster(args.workers, args.scheduler) as client:
-            results = ingest_on_cluster(args.paths, store, client, **options)  # type: ignore[arg-type]
+        try:  # the cluster first: a scheduler that does not answer leaves no store behind
+            with cluster(args.workers, args.scheduler) as client:
+                store = open_writable(args.store, _BESIDE_SERVE)
+                results = ingest_on_cluster(args.paths, store, client, **options)  # type: ignore[arg-type]
+        except SchedulerUnreachable as error:
+            raise RuntimeFailure(str(error)) from None
     else:
+        store = open_writable(args.store, _BESIDE_SERVE)
         results = ingest_paths(args.paths, store, engine=args.engine, **options)  # type: ignore[arg-type]
     store.flush()
     if args.json:

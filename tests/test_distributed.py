@@ -7,6 +7,7 @@ store, ``jixiao ingest`` run as a command.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -53,11 +54,16 @@ def assert_same_contents(a: dict[str, bytes], b: dict[str, bytes]) -> None:
 
 
 def test_two_workers_store_the_same_quads_as_a_serial_ingest(tmp_path: Path) -> None:
-    serial = ingest(tmp_path / "serial", SAMPLE_PATHS)
+    serial = ingest(tmp_path / "serial", SAMPLE_PATHS, "--json")
     assert serial.returncode == 0, serial.stderr
-    dask = ingest(tmp_path / "dask", SAMPLE_PATHS, "--workers", "2")
+    dask = ingest(tmp_path / "dask", SAMPLE_PATHS, "--workers", "2", "--json")
     assert dask.returncode == 0, dask.stderr
-    assert "5 stored, 0 unchanged" in dask.stdout
+    reports = [json.loads(done.stdout) for done in (serial, dask)]
+    for report in reports:
+        for entry in report:
+            assert entry.pop("seconds") > 0
+    assert [r["status"] for r in reports[1]] == ["stored"] * 5
+    assert reports[1] == reports[0]  # counts, issues, commitments: the same report
     again = ingest(tmp_path / "dask", SAMPLE_PATHS, "--workers", "2")
     assert again.returncode == 0, again.stderr
     assert "0 stored, 5 unchanged" in again.stdout
@@ -79,6 +85,15 @@ def test_an_existing_scheduler_by_address(tmp_path: Path) -> None:
         ran = client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.task_prefixes))  # type: ignore[attr-defined]
     assert "2 stored, 0 unchanged, 0 failed" in done.stdout
     assert ran >= 3  # read, summary and build tasks ran on this scheduler's worker
+
+
+def test_a_scheduler_that_does_not_answer_is_a_clear_error(tmp_path: Path) -> None:
+    address = f"tcp://127.0.0.1:{servers.free_port()}"  # nothing listens there
+    done = ingest(tmp_path / "store", SAMPLE_PATHS[:1], "--scheduler", address)
+    assert done.returncode == 3, done.stderr
+    assert f"no Dask scheduler answers at {address}" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "store").exists()  # nothing written, not even an empty store
 
 
 def test_a_bad_document_is_reported_and_the_others_are_stored(tmp_path: Path) -> None:
@@ -166,6 +181,8 @@ def test_two_workers_into_a_server_store_what_a_serial_ingest_stores(
         results = ingest_on_cluster(SAMPLE_PATHS, store, client)  # type: ignore[arg-type]
         assert [r.status for r in results] == ["stored"] * 5, [r.error for r in results]
         got = {name: _canonical(store, name) for name in want}
+        again = ingest_on_cluster(SAMPLE_PATHS, store, client)  # type: ignore[arg-type]
+        assert [r.status for r in again] == ["unchanged"] * 5, [r.error for r in again]
         union = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
         counts = [int(next(iter(s.query(union)))["n"].value) for s in (store, reference)]  # type: ignore[index, union-attr]
     assert counts[0] == counts[1]
