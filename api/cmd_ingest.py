@@ -108,7 +108,9 @@ def _store_run(args: argparse.Namespace) -> int:
         try:  # the cluster first: a scheduler that does not answer leaves no store behind
             with cluster(args.workers, args.scheduler) as client:
                 store = open_writable(args.store, _BESIDE_SERVE)
-                results = ingest_on_cluster(args.paths, store, client, **options)  # type: ignore[arg-type]
+                results = ingest_on_cluster(
+                    args.paths, store, client, engine=args.engine, **options
+                )  # type: ignore[arg-type]
         except SchedulerUnreachable as error:
             raise RuntimeFailure(str(error)) from None
     else:

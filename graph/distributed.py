@@ -113,14 +113,16 @@ def summary_task(loaded: Loaded | str) -> Summary | str:
     return Summary(slim, loaded.sha256, indicators, loaded.seconds, commitments_report(doc))
 
 
-def build_task(loaded: Loaded, links: list[tuple[str, str, str]], validate: bool) -> Built:
+def build_task(
+    loaded: Loaded, links: list[tuple[str, str, str]], validate: bool, engine: str = "compiled"
+) -> Built:
     """Build one document's graph with its links and, if ``validate``, its SHACL report
     (an empty report graph otherwise: an old report would describe the old content)."""
     start = time.perf_counter()
     document = iris.document_iri(loaded.doc)
     text = build_document(loaded.doc, loaded.sha256, links).text()
     built = time.perf_counter()
-    report = validate_text(text, document).report_nt if validate else b""
+    report = validate_text(text, document, engine).report_nt if validate else b""
     done = time.perf_counter()
     facts = prepared_facts(document, text, report).encode("utf-8")  # written with them
     return Built(
@@ -164,6 +166,7 @@ def ingest_on_cluster(
     validate: bool = True,
     encoding: str | None = None,
     stages: Stages | None = None,
+    engine: str = "compiled",
 ) -> list[DocResult]:
     """Ingest ``paths`` into ``store`` with the workers of the :class:`distributed.Client`
     ``client`` (module notes); one :class:`graph.ingest.DocResult` per path, in order, as
@@ -229,7 +232,7 @@ def ingest_on_cluster(
             if progress is not None:
                 progress(done, total, result)
             continue
-        future = client.submit(build_task, reads[i], mine, validate, pure=False)  # type: ignore[attr-defined]
+        future = client.submit(build_task, reads[i], mine, validate, engine, pure=False)  # type: ignore[attr-defined]
         pending[future] = i
     del reads  # a read is kept on its worker only while its build needs it
     for future in as_completed(list(pending)):
