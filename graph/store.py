@@ -15,6 +15,9 @@
   the triples no other graph states — in the same transaction. :func:`ensure_union`
   rebuilds it for a store written before this layout, and :func:`ensure_coverage` derives
   the ``jx:coversCategory`` triples a store written before them lacks.
+- New documents are bulk-loaded and committed by a journal (:mod:`graph.store_bulk`);
+  :func:`open_store` and :func:`open_existing` first take back a write that was killed
+  before its commit (:func:`graph.store_bulk.recover`).
 - :func:`checkpoint` writes a RocksDB checkpoint (``Store.backup``) that another process
   may open read-only while this one keeps writing.
 """
@@ -28,6 +31,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from jixiao.graph.backend import is_remote, open_remote, store_spec
+from jixiao.graph.store_bulk import recover
 
 DEFAULT_STORE = "jixiao-data"
 JX = "https://w3id.org/jixiao/ontology#"
@@ -72,6 +76,7 @@ def open_store(path: str | os.PathLike[str] | None = None) -> ox.Store:
         return open_remote(spec, write=True)  # type: ignore[return-value]
     spec.mkdir(parents=True, exist_ok=True)
     store = ox.Store(str(spec))
+    recover(store)  # a write killed before its commit is taken back first
     ensure_union(store)
     ensure_coverage(store)
     return store
@@ -85,6 +90,7 @@ def open_existing(path: str | os.PathLike[str] | None = None) -> ox.Store:
     if not spec.is_dir():
         raise FileNotFoundError(f"no store at {spec} (run `jixiao ingest` first)")
     store = ox.Store(str(spec))
+    recover(store)  # a write killed before its commit is taken back first
     ensure_union(store)
     ensure_coverage(store)
     return store

@@ -34,6 +34,8 @@ from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
+from jixiao.graph.store_bulk import bulk_write_new, drop_operations
+
 DEFAULT_BATCH_BYTES = 1 << 20
 
 
@@ -43,24 +45,6 @@ def _fresh_blank_nodes(ntriples: str | bytes) -> str:
     :class:`SyntaxError` if it is not N-Triples."""
     triples = ox.parse(ntriples, ox.RdfFormat.N_TRIPLES, rename_blank_nodes=True)
     return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
-
-
-def _drop(store: ox.Store, graph: ox.NamedNode) -> list[str]:
-    """Remove ``graph`` and what only it states from the default graph (module notes).
-    The test that no other graph states a triple is one index seek per triple: asked only
-    for triples without blank nodes, and only of a graph that has some (a report has none:
-    at 10⁶ indicators the seeks made its removal 5× slower)."""
-    ops = [
-        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
-        "FILTER(isBlank(?s) || isBlank(?o)) }"
-    ]
-    ground = f"GRAPH {graph} {{ ?s ?p ?o }} FILTER(!isBlank(?s) && !isBlank(?o))"
-    if store.query(f"ASK {{ {ground} }}"):
-        ops.append(
-            f"DELETE {{ ?s ?p ?o }} WHERE {{ {ground} "
-            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {graph}) }} }}"
-        )
-    return [*ops, f"DROP SILENT GRAPH {graph}"]
 
 
 def replacement_update(
@@ -74,7 +58,7 @@ def replacement_update(
     ops: list[str] = []
     for graph in items:
         if store.contains_named_graph(graph):
-            ops += _drop(store, graph)
+            ops += drop_operations(store, graph)
     for graph, ntriples in items.items():
         text = _fresh_blank_nodes(ntriples)
         if text:
@@ -82,30 +66,16 @@ def replacement_update(
     return " ;\n".join(ops)
 
 
-def _quads(name: str, ntriples: str | bytes) -> str:
-    """N-Quads of ``ntriples`` in graph ``name`` and again in the default graph (the
-    materialised union), blank nodes renamed to fresh ids (shared by both copies, as in
-    :func:`replacement_update`). Every line of N-Triples ends with `` .`` and a line break
-    (a literal's line breaks are escaped), so the graph name goes before that end; a text
-    not in that one form is rewritten by pyoxigraph first."""
-    text = ntriples.decode("utf-8") if isinstance(ntriples, bytes) else ntriples
-    if "_:" in text or "\r" in text or text.count(" .\n") != text.count("\n"):
-        text = _fresh_blank_nodes(text)
-    graph = ox.NamedNode(name)  # ValueError for a name that is not an IRI
-    return text.replace(" .\n", f" {graph} .\n") + text
-
-
 def load_new_graphs(store: ox.Store, graphs: Mapping[str, str | bytes]) -> bool:
     """If no graph of ``graphs`` is in the store yet: load them all (and their copies in
-    the default graph) in **one** transaction — a single N-Quads load, several times faster
-    than the SPARQL update of :func:`replace_graphs` — and return True. False (nothing
-    written) if one of them exists: then they must be replaced. :class:`SyntaxError`
-    (nothing written) if a text is not N-Triples."""
+    the default graph) as one batch — bulk-loaded and committed by a journal
+    (:mod:`graph.store_bulk`), several times faster than the SPARQL update of
+    :func:`replace_graphs` — and return True. False (nothing written) if one of them
+    exists: then they must be replaced. :class:`SyntaxError` (nothing kept) if a text is
+    not N-Triples."""
     if any(store.contains_named_graph(ox.NamedNode(name)) for name in graphs):
         return False
-    parts = [_quads(name, text) for name, text in graphs.items() if text]
-    if parts:
-        store.load("".join(parts), ox.RdfFormat.N_QUADS)
+    bulk_write_new(store, graphs)
     return True
 
 
