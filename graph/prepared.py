@@ -78,9 +78,17 @@ def graph_digest(triples: Iterable[ox.Triple | ox.Quad]) -> str:
     return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
 
 
+def store_digest(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> str:
+    """:func:`graph_digest` of one graph of ``store``, from the store's own N-Triples
+    writer (which spells each term as ``str`` does): twice as fast as formatting each
+    triple in Python."""
+    text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
+    return hashlib.sha256(b"".join(sorted(text.splitlines(keepends=True)))).hexdigest()
+
+
 def document_digest(store: ox.Store, document: str) -> str:
     """:func:`graph_digest` of the named graph ``document`` as stored."""
-    return graph_digest(store.quads_for_pattern(None, None, None, ox.NamedNode(document)))
+    return store_digest(store, ox.NamedNode(document))
 
 
 def _lit(value: str, datatype: str = "string") -> str:
@@ -164,8 +172,8 @@ def prepared_facts(document: str, ntriples: str | bytes, report_nt: str | bytes 
     graph and, if it was validated, of its SHACL report. :class:`SyntaxError` if a text is
     not N-Triples."""
     graph = ox.Store()  # in memory: terms spelt as the on-disk store will spell them
-    graph.load(ntriples, ox.RdfFormat.N_TRIPLES)
-    digest = graph_digest(graph)
+    graph.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES)  # faster than a transaction here too
+    digest = store_digest(graph, ox.DefaultGraph())
     facts = facts_graph(document)
     P = {
         name: f"<{getattr(JX, name)}>"

@@ -71,20 +71,32 @@ def _own_blank_nodes(text: str, prefix: str) -> str:
 def _held(line: str) -> bool:
     """Whether ``line`` waits for the commit transaction: a commit triple, or a triple
     with a blank node (a load names a blank node afresh at every call, so both copies of
-    such a triple must come from one call — the graph and the union must share the node)."""
-    return _COMMIT in line or line.startswith("_:") or _OBJECT_BLANK.search(line) is not None
+    such a triple must come from one call — the graph and the union must share the node).
+    Holding a line that need not be held costs time only: every line is loaded."""
+    return _COMMIT in line or (
+        "_:" in line and (line.startswith("_:") or _OBJECT_BLANK.search(line) is not None)
+    )
 
 
 def _split(text: str) -> tuple[str, str]:
     """(the lines bulk-loaded, the lines held for the commit transaction)."""
-    if _COMMIT not in text and "_:" not in text:
-        return text, ""
-    lines = text.splitlines(keepends=True)
-    held = [_held(line) for line in lines]
-    return (
-        "".join(line for line, h in zip(lines, held, strict=True) if not h),
-        "".join(line for line, h in zip(lines, held, strict=True) if h),
-    )
+    if "_:" in text:
+        lines = text.splitlines(keepends=True)
+        held = [_held(line) for line in lines]
+        return (
+            "".join(line for line, h in zip(lines, held, strict=True) if not h),
+            "".join(line for line, h in zip(lines, held, strict=True) if h),
+        )
+    # no blank node: cut out the few commit lines without splitting the whole text
+    kept, held, pos = [], [], 0
+    while (found := text.find(_COMMIT, pos)) >= 0:
+        start = text.rfind("\n", 0, found) + 1
+        end = text.index("\n", found) + 1
+        kept.append(text[pos:start])
+        held.append(text[start:end])
+        pos = end
+    kept.append(text[pos:])
+    return "".join(kept), "".join(held)
 
 
 def _in_graph(name: str, text: str) -> str:

@@ -19,7 +19,9 @@ from benchmarks.synth import make_document
 from jixiao.graph.ingest import ingest_paths
 from jixiao.graph.prepared import (
     CATEGORIES,
+    document_digest,
     facts_graph,
+    graph_digest,
     prepared_facts,
     refresh_facts,
     stale_facts,
@@ -217,6 +219,15 @@ def test_prepared_sets_match_coverage_on_any_document(
           MINUS {{ ?p <{JX}coversCategory> <{concept}> }} }}"""
         sets = f"""SELECT ?p WHERE {{ ?s <{JX}lacksCategory> <{concept}> . ?p <{JX}inSet> ?s }}"""
         assert {r["p"] for r in opened.query(scan)} == {r["p"] for r in opened.query(sets)}, local  # type: ignore[union-attr,index]
+
+
+def test_the_stores_digest_is_the_triples_digest(store: ox.Store) -> None:
+    """document_digest reads the store's own N-Triples writer; it must give the digest
+    of the triples as the definition spells them (graph_digest), or every fact written
+    before would look stale."""
+    for document in documents(store):
+        triples = store.quads_for_pattern(None, None, None, ox.NamedNode(document))
+        assert document_digest(store, document) == graph_digest(triples)
 
 
 def test_bad_ntriples_are_an_error() -> None:

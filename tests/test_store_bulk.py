@@ -195,3 +195,26 @@ def test_sigkill_during_bulk_writes_leaves_each_batch_whole_or_absent(tmp_path: 
         assert {g.value for g in graphs} == documents | {d + "/facts" for d in documents}  # type: ignore[union-attr]
         assert union_exact(store) and pending(store) == []
         del store
+
+
+LINES = st.sampled_from(
+    [
+        f"<{EX}a> <{EX}p> <{EX}b> .\n",
+        f'<{EX}doc> <{JX}sha256> "{"cd" * 32}" .\n',
+        f'<{EX}a> <{EX}q> "{JX}sha256 _:x" .\n',
+        f"_:r1 <{EX}p> <{EX}b> .\n",
+        f"<{EX}a> <{EX}p> _:r2 .\n",
+        f'<{EX}a> <{EX}name> "指标 _:r3 ." .\n',
+    ]
+)
+
+
+@given(st.lists(LINES, max_size=12))
+def test_split_holds_every_commit_and_blank_node_line(lines: list[str]) -> None:
+    loaded, held = store_bulk._split("".join(lines))
+    assert sorted(loaded.splitlines() + held.splitlines()) == sorted(x[:-1] for x in lines)
+    for line in held.splitlines():
+        assert f"{JX}sha256>" in line or line.startswith("_:") or line.endswith(" _:r2 .")
+    assert all(
+        f"<{JX}sha256>" not in x and "_:r" not in x.split('"')[0] for x in loaded.splitlines()
+    )
