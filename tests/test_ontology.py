@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import defaultdict
+from pathlib import Path
 
 import pyoxigraph
 import pytest
@@ -329,8 +330,23 @@ JX_PROPERTIES = sorted(
 )
 
 
-def test_property_count() -> None:
-    assert len(JX_PROPERTIES) == 85
+def test_every_property_is_used() -> None:
+    """Each declared property is written or read somewhere (graph/, api/, extract/, the
+    queries or the shapes): a property nothing uses is a dead term. (This replaced a fixed
+    count of properties, which every branch adding a term had to edit.)"""
+    root = Path(__file__).resolve().parent.parent
+    sources = [
+        *root.glob("graph/**/*.py"),
+        *root.glob("api/**/*.py"),
+        *root.glob("extract/**/*.py"),
+    ]
+    sources += [*root.glob("queries/*.rq"), *root.glob("ontology/shapes/*.ttl")]
+    sources = [path for path in sources if path.name != "namespaces.py"]  # it lists them all
+    text = "\n".join(path.read_text(encoding="utf-8") for path in sources)
+    words = set(re.findall(r"[A-Za-z][A-Za-z0-9]*", text))
+    unused = [p.removeprefix(JX_NS) for p in JX_PROPERTIES if p.removeprefix(JX_NS) not in words]
+    # declared for budget lines' economic codes (301…, 501…), which build does not link yet
+    assert len(JX_PROPERTIES) > 50 and unused == ["economicClass"]
 
 
 @pytest.mark.parametrize("prop", JX_PROPERTIES, ids=lambda t: t.removeprefix(JX_NS))
