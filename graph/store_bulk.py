@@ -1,7 +1,7 @@
 """Write new graphs through pyoxigraph's bulk loader and still keep each batch atomic.
 
 ``Store.load`` is one transaction: 55,000 quads/s on disk where ``Store.bulk_load`` (which
-writes sorted files straight into RocksDB) gives 125,000–200,000 (``benchmarks/ingest_rate.py``).
+writes sorted files straight into RocksDB) gives 125,000–200,000 on this machine.
 But a bulk load is not a transaction: a process killed during it leaves any part of the
 data. So a batch of new graphs (a document, its report and its prepared facts) is written
 in five steps, with a **journal** that says which graphs are not yet committed:
