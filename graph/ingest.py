@@ -275,10 +275,13 @@ def prepare_one(
     text = triples.text()
     # without validation an old report would describe the old content: it goes
     graphs: dict[str, str | bytes] = {document: text, report: b""}
+    staged = None
     if validate:
-        graphs[report] = validate_text(text, document, engine).report_nt
-    # the audit answers prepared from this document go in the same transaction
-    graphs[facts_graph(document)] = prepared_facts(document, text, graphs[report])
+        validation = validate_text(text, document, engine, keep=True)
+        graphs[report], staged = validation.report_nt, validation.staged
+    # the audit answers prepared from this document go in the same transaction (read from
+    # the store the document was validated on, which holds it already)
+    graphs[facts_graph(document)] = prepared_facts(document, text, graphs[report], staged)
     return graphs
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -107,11 +107,24 @@ class _Project:
     covers: set[str] | None = None
 
 
-def _one(graph: ox.Store, s: ox.NamedNode, p: ox.NamedNode) -> list[ox.Term]:
+class _Graph:
+    """One named graph of a store, read by pattern (the document in the store it was
+    validated on, or in a store of its own)."""
+
+    def __init__(self, store: ox.Store, name: ox.NamedNode) -> None:
+        self.store, self.name = store, name
+
+    def quads_for_pattern(
+        self, s: ox.NamedNode | None, p: ox.NamedNode | None, o: ox.Term | None
+    ) -> Iterator[ox.Quad]:
+        return self.store.quads_for_pattern(s, p, o, self.name)
+
+
+def _one(graph: _Graph, s: ox.NamedNode, p: ox.NamedNode) -> list[ox.Term]:
     return [q.object for q in graph.quads_for_pattern(s, p, None)]
 
 
-def _projects(graph: ox.Store) -> list[_Project]:
+def _projects(graph: _Graph) -> list[_Project]:
     found = []
     for quad in graph.quads_for_pattern(None, _RDF_TYPE, _N["Project"]):
         s = quad.subject
@@ -131,7 +144,7 @@ def _projects(graph: ox.Store) -> list[_Project]:
     return found
 
 
-def _labels(graph: ox.Store, nodes: Iterable[str]) -> dict[str, str]:
+def _labels(graph: _Graph, nodes: Iterable[str]) -> dict[str, str]:
     out = {}
     for node in nodes:
         quads = graph.quads_for_pattern(ox.NamedNode(node), _SKOS_PREF, None)
@@ -140,7 +153,7 @@ def _labels(graph: ox.Store, nodes: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def _level1_categories(graph: ox.Store) -> dict[str, str]:
+def _level1_categories(graph: _Graph) -> dict[str, str]:
     """Indicator IRI → category of its level-1 concept (frames from :mod:`graph.iris`)."""
     category = iris.frames().category
     out = {}
@@ -167,13 +180,22 @@ def set_iri(unit: str, year: str, kind: str) -> str:
     return f"{unit}/projects/{year}/{kind}"
 
 
-def prepared_facts(document: str, ntriples: str | bytes, report_nt: str | bytes = b"") -> str:
+def prepared_facts(
+    document: str,
+    ntriples: str | bytes,
+    report_nt: str | bytes = b"",
+    loaded: ox.Store | None = None,
+) -> str:
     """The N-Triples of ``document``'s facts graph (module notes), from the N-Triples of its
-    graph and, if it was validated, of its SHACL report. :class:`SyntaxError` if a text is
-    not N-Triples."""
-    graph = ox.Store()  # in memory: terms spelt as the on-disk store will spell them
-    graph.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES)  # faster than a transaction here too
-    digest = store_digest(graph, ox.DefaultGraph())
+    graph and, if it was validated, of its SHACL report. ``loaded``, a store that already
+    holds exactly those triples in the named graph ``document`` (the store validation ran
+    on), saves loading them again. :class:`SyntaxError` if a text is not N-Triples."""
+    name = ox.NamedNode(document)
+    if loaded is None:  # in memory: terms spelt as the on-disk store will spell them
+        loaded = ox.Store()
+        loaded.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES, to_graph=name)
+    graph = _Graph(loaded, name)
+    digest = store_digest(loaded, name)
     facts = facts_graph(document)
     P = {
         name: f"<{getattr(JX, name)}>"
@@ -242,7 +264,7 @@ def prepared_facts(document: str, ntriples: str | bytes, report_nt: str | bytes 
 
 
 def _indicator_tallies(
-    graph: ox.Store, facts: str, projects: list[_Project], P: dict[str, str]
+    graph: _Graph, facts: str, projects: list[_Project], P: dict[str, str]
 ) -> list[str]:
     """Per unit, year and level-1 category: indicators and projects (in this document)."""
     by_category = _level1_categories(graph)

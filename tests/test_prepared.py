@@ -244,3 +244,22 @@ def test_refresh_removes_orphan_facts(tmp_path: Path) -> None:
     refresh_facts(opened, [document])
     assert stale_facts(opened) == []
     assert not opened.contains_named_graph(ox.NamedNode(facts_graph(document)))
+
+
+def test_facts_from_the_validation_store_are_the_facts_from_the_text(tmp_path: Path) -> None:
+    """Ingest reads the facts off the store validation ran on (no second load): the
+    same facts as from the document's text alone."""
+    from jixiao.graph.build import build_document
+    from jixiao.graph.ingest import read_one
+    from jixiao.graph.iris import document_iri
+    from jixiao.graph.validation import validate
+
+    for path in [*sorted(SAMPLES.glob("0*.txt"))[:2], _doc_path(tmp_path, 7, 40)]:
+        item = read_one(Path(path))
+        document = document_iri(item.doc)
+        text = build_document(item.doc, item.sha256).text()
+        validation = validate(text, document, keep=True)
+        assert validation.staged is not None
+        expected = prepared_facts(document, text, validation.report_nt)
+        assert prepared_facts(document, text, validation.report_nt, validation.staged) == expected
+        assert "sourceDigest" in expected and "inSet" in expected  # projects were read

@@ -68,13 +68,17 @@ def staging() -> Staging:
     return Staging()
 
 
-def validate(ntriples: str | bytes, document: str = "", engine: str = "compiled") -> Validation:
+def validate(
+    ntriples: str | bytes, document: str = "", engine: str = "compiled", keep: bool = False
+) -> Validation:
     """Validate one document's graph, given as N-Triples, as it would be stored: the
     findings and report of the shapes on the document plus the indicator frameworks.
-    :class:`SyntaxError` if the text is not N-Triples."""
+    With ``keep`` the compiled engine leaves the in-memory store it validated on in
+    ``Validation.staged`` (the document in its named graph). :class:`SyntaxError` if the
+    text is not N-Triples."""
     if engine_name(engine) == "pyshacl":
         return validate_ntriples(ntriples, document)
-    return staging().validate(ntriples, document)
+    return staging().validate(ntriples, document, keep)
 
 
 def validate_store(

@@ -265,8 +265,9 @@ class Staging:
         store.load(self.ontology, ox.RdfFormat.N_QUADS)
         return store
 
-    def validate(self, ntriples: str | bytes, document: str) -> Validation:
-        """The findings and report of ``document`` given as N-Triples.
+    def validate(self, ntriples: str | bytes, document: str, keep: bool = False) -> Validation:
+        """The findings and report of ``document`` given as N-Triples (with ``keep``, the
+        store it was validated on, the document in its named graph, as ``staged``).
         :class:`SyntaxError` if the text is not N-Triples."""
         store = self.store()
         if ntriples:
@@ -274,6 +275,8 @@ class Staging:
             store.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(document))
         validation = validate_document_sparql(store, document, self.checks)[0]
         validation.triples = ntriples.count(b"\n" if isinstance(ntriples, bytes) else "\n")
+        if keep:
+            validation.staged = store
         return validation
 
 

@@ -35,6 +35,9 @@ class Validation:
     seconds: float = 0.0
     triples: int = 0
     ntriples: bytes | None = field(default=None, repr=False)
+    # the compiled engine's in-memory store holding the document, when asked to keep it
+    # (ingest derives the prepared facts from it instead of loading the text again)
+    staged: ox.Store | None = field(default=None, repr=False, compare=False)
 
     @property
     def report(self) -> Graph:
