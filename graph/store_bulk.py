@@ -8,24 +8,23 @@ in five steps, with a **journal** that says which graphs are not yet committed:
 
 1. one small transaction lists the batch's graph names in the journal graph
    (:data:`JOURNAL_GRAPH`, ``<journal> rdfs:member <graph>``);
-2. the graphs' triples are bulk-loaded into their named graphs, all but the *held* ones:
-   the commit triples (a document's ``jx:sha256``, whose presence has always meant "this
-   document is whole") and the triples with a blank node (a load names blank nodes afresh
-   at each call, and a graph's copy in the union must share its nodes);
-3. the same triples are bulk-loaded into the default graph (the materialised union,
-   :mod:`graph.store`) — only after step 2 ended, so that the default graph never holds a
-   triple of the batch that its named graph lacks;
-4. one transaction loads the held triples, into their graphs and into the default graph:
-   from here on the batch is whole;
-5. one transaction drops the journal graph (a kill between 4 and 5 takes the batch back
-   whole: absent is as valid an outcome as present).
+2. the graphs' ground triples are bulk-loaded into their named graphs — all but the
+   *commit triples* (a document's ``jx:sha256``, whose presence has always meant "this
+   document is whole") and the triples with a blank node;
+3. then one bulk load writes the union's copies (the default graph, :mod:`graph.store`)
+   and both copies of the blank-node triples (a load names blank nodes afresh at each
+   call, but within one call a label is one node: a graph and the union share it). The
+   union thus never holds a ground triple of the batch that its named graph lacks;
+4. one transaction adds the commit triples (to their graphs and to the union) and drops
+   the journal: from then on the batch is whole.
 
 :func:`recover` — run by :func:`graph.store.open_store` and ``open_existing`` before
-anything reads the store — removes the graphs a killed write left in the journal, and from
-the default graph what only they stated (the same removal as re-ingesting, in one
-transaction). A store is therefore read either without a batch or with all of it; a reader
-that opens a killed store's files without jixiao (``pyoxigraph.Store`` directly) may see a
-partial graph, but never a document holding its commit triple without the rest.
+anything reads the store — removes the graphs a killed write left in the journal, from
+the default graph what only they stated (the same removal as re-ingesting), and the
+union's blank-node triples that no graph states (a kill in step 3), in one transaction.
+A store is therefore read either without a batch or with all of it; a reader that opens
+a killed store's files without jixiao (``pyoxigraph.Store`` directly) may see a partial
+graph, but never a document holding its commit triple without the rest.
 
 Small batches (under :data:`BULK_MIN_QUADS`) are loaded in one transaction as before: the
 bulk loader's fixed cost (new files, later compaction) is not worth it there.
@@ -68,24 +67,23 @@ def _own_blank_nodes(text: str, prefix: str) -> str:
     return _OBJECT_BLANK.sub(lambda m: f" _:{prefix}{m.group(1)} .", text)
 
 
-def _held(line: str) -> bool:
-    """Whether ``line`` waits for the commit transaction: a commit triple, or a triple
-    with a blank node (a load names a blank node afresh at every call, so both copies of
-    such a triple must come from one call — the graph and the union must share the node).
-    Holding a line that need not be held costs time only: every line is loaded."""
-    return _COMMIT in line or (
-        "_:" in line and (line.startswith("_:") or _OBJECT_BLANK.search(line) is not None)
-    )
+def _blank(line: str) -> bool:
+    """Whether ``line`` (a triple of a text in :func:`_plain` layout) has a blank node."""
+    return "_:" in line and (line.startswith("_:") or _OBJECT_BLANK.search(line) is not None)
 
 
-def _split(text: str) -> tuple[str, str]:
-    """(the lines bulk-loaded, the lines held for the commit transaction)."""
+def _split(text: str) -> tuple[str, str, str]:
+    """(ground lines, lines with a blank node, commit lines) of ``text``. A line put in a
+    later part than it needs costs time only: every part is loaded."""
     if "_:" in text:
         lines = text.splitlines(keepends=True)
-        held = [_held(line) for line in lines]
+        commit = [line for line in lines if _COMMIT in line]
+        rest = [line for line in lines if _COMMIT not in line]
+        blank = [_blank(line) for line in rest]
         return (
-            "".join(line for line, h in zip(lines, held, strict=True) if not h),
-            "".join(line for line, h in zip(lines, held, strict=True) if h),
+            "".join(line for line, b in zip(rest, blank, strict=True) if not b),
+            "".join(line for line, b in zip(rest, blank, strict=True) if b),
+            "".join(commit),
         )
     # no blank node: cut out the few commit lines without splitting the whole text
     kept, held, pos = [], [], 0
@@ -96,7 +94,7 @@ def _split(text: str) -> tuple[str, str]:
         held.append(text[start:end])
         pos = end
     kept.append(text[pos:])
-    return "".join(kept), "".join(held)
+    return "".join(kept), "", "".join(held)
 
 
 def _in_graph(name: str, text: str) -> str:
@@ -124,14 +122,24 @@ def bulk_write_new(store: ox.Store, graphs: Mapping[str, str | bytes]) -> None:
     journal = "".join(f"<{JOURNAL_GRAPH}> {_MEMBER} <{name}> .\n" for name in texts)
     store.load(journal, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(JOURNAL_GRAPH))
     try:
-        named = "".join(_in_graph(name, rest) for name, (rest, _) in parts.items())
+        named = "".join(_in_graph(name, ground) for name, (ground, _, _) in parts.items())
         store.bulk_load(named, ox.RdfFormat.N_QUADS)
         del named
-        store.bulk_load("".join(rest for rest, _ in parts.values()), ox.RdfFormat.N_QUADS)
-        held = "".join(_in_graph(name, h) + h for name, (_, h) in parts.items() if h)
-        if held:  # the commit: from here on the batch is whole (a kill before the journal
-            store.load(held, ox.RdfFormat.N_QUADS)  # is dropped takes it back whole)
-        store.update(f"DROP SILENT GRAPH <{JOURNAL_GRAPH}>")
+        # the union's copies, and both copies of the blank-node triples: one call, so a
+        # graph and the union share each blank node
+        union = [
+            ground + _in_graph(name, blank) + blank for name, (ground, blank, _) in parts.items()
+        ]
+        store.bulk_load("".join(union), ox.RdfFormat.N_QUADS)
+        del union
+        commits = [
+            f"GRAPH <{name}> {{\n{commit}}}\n{commit}"
+            for name, (_, _, commit) in parts.items()
+            if commit
+        ]
+        # the commit, one transaction: from here on the batch is whole
+        insert = f"INSERT DATA {{\n{''.join(commits)}}} ;\n" if commits else ""
+        store.update(f"{insert}DROP SILENT GRAPH <{JOURNAL_GRAPH}>")
     except BaseException:
         recover(store)  # a text that did not parse: take back what was written of it
         raise
@@ -175,6 +183,13 @@ def recover(store: ox.Store) -> list[str]:
     names = pending(store)
     ops = [op for name in names if store.contains_named_graph(ox.NamedNode(name))
            for op in drop_operations(store, ox.NamedNode(name))]  # fmt: skip
+    # a kill during the union's load can leave the union copy of a blank-node triple whose
+    # graph copy was not written: remove blank-node triples of the union no graph states
+    # (a scan of the union's blank-node triples, paid only after a killed write)
+    ops.append(
+        "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) "
+        "FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+    )
     store.update(" ;\n".join([*ops, f"DROP SILENT GRAPH <{JOURNAL_GRAPH}>"]))
     return names
 

@@ -100,25 +100,23 @@ def test_a_text_that_does_not_parse_leaves_nothing(tmp_path: Path, bulk_always: 
 
 def interrupted(store: ox.Store, graphs: dict[str, str], stage: int) -> None:
     """What a write killed after ``stage`` of its steps leaves (module notes of
-    graph/store_bulk.py): the journal, then the named graphs, then part of the union."""
+    graph/store_bulk.py): the journal, part or all of the named graphs' ground triples,
+    part or all of the second load (the union's copies and both copies of blank-node
+    triples), never the commit."""
     journal = "".join(f"<{JOURNAL_GRAPH}> <http://www.w3.org/2000/01/rdf-schema#member> <{n}> .\n"
                       for n in graphs)  # fmt: skip
     store.load(journal, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(JOURNAL_GRAPH))
     for name, text in graphs.items():
-        lines = text.splitlines(keepends=True)
-        rest = "".join(line for line in lines if not store_bulk._held(line))
-        if stage >= 2:
-            store.bulk_load(rest, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
-        elif stage == 1:  # part of the named graph only
-            half = "".join(rest.splitlines(keepends=True)[: rest.count("\n") // 2])
-            store.bulk_load(half, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
-        if stage == 3:  # part of the union
-            store.bulk_load("".join(rest.splitlines(keepends=True)[::3]), ox.RdfFormat.N_TRIPLES)
-        if stage >= 4:  # all of it, committed but for the journal
-            store.bulk_load(rest, ox.RdfFormat.N_TRIPLES)
-            held = "".join(line for line in lines if store_bulk._held(line))
-            graph = held.replace(" .\n", f" <{name}> .\n")
-            store.load(graph + held, ox.RdfFormat.N_QUADS)
+        ground, blank, _ = store_bulk._split(text)
+        lines = ground.splitlines(keepends=True)
+        named = "".join(lines[: len(lines) // 2] if stage == 1 else lines)
+        if stage >= 1:
+            store.bulk_load(named, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
+        second = (ground + blank.replace(" .\n", f" <{name}> .\n") + blank).splitlines(True)
+        if stage == 3:  # part of the second load, chosen to include union-only blank lines
+            store.bulk_load("".join(second[1::2]), ox.RdfFormat.N_QUADS)
+        if stage >= 4:
+            store.bulk_load("".join(second), ox.RdfFormat.N_QUADS)
 
 
 @pytest.mark.parametrize("stage", [0, 1, 2, 3, 4])
@@ -155,7 +153,7 @@ def test_blank_node_renaming_leaves_literals_alone(content: str) -> None:
     assert parsed[0].subject == parsed[1].object == ox.BlankNode("g7xa")
     # a literal that ends like a blank node neither holds its line back nor is renamed
     line = f'<{EX}s> <{EX}p> "{literal}" .\n'
-    assert not store_bulk._held(line) and store_bulk._own_blank_nodes(line, "g7x") == line
+    assert not store_bulk._blank(line) and store_bulk._own_blank_nodes(line, "g7x") == line
 
 
 WRITER = """
@@ -210,11 +208,11 @@ LINES = st.sampled_from(
 
 
 @given(st.lists(LINES, max_size=12))
-def test_split_holds_every_commit_and_blank_node_line(lines: list[str]) -> None:
-    loaded, held = store_bulk._split("".join(lines))
-    assert sorted(loaded.splitlines() + held.splitlines()) == sorted(x[:-1] for x in lines)
-    for line in held.splitlines():
-        assert f"{JX}sha256>" in line or line.startswith("_:") or line.endswith(" _:r2 .")
-    assert all(
-        f"<{JX}sha256>" not in x and "_:r" not in x.split('"')[0] for x in loaded.splitlines()
-    )
+def test_split_puts_aside_every_commit_and_blank_node_line(lines: list[str]) -> None:
+    ground, blank, commit = store_bulk._split("".join(lines))
+    parts = ground.splitlines() + blank.splitlines() + commit.splitlines()
+    assert sorted(parts) == sorted(x[:-1] for x in lines)
+    assert all(f"{JX}sha256> " in line for line in commit.splitlines())
+    assert all(line.startswith("_:") or line.endswith(" _:r2 .") for line in blank.splitlines())
+    for line in ground.splitlines():
+        assert f"<{JX}sha256>" not in line and "_:r" not in line.split('"')[0]
