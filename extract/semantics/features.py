@@ -12,7 +12,7 @@ feature is hashed into a sparse linear layer (a bag of features, as spaCy's own
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
 import spacy
@@ -90,7 +90,12 @@ def target_shape(target: str) -> list[str]:
 
 def features(doc: Doc) -> list[str]:
     """Every feature of one indicator doc, as strings (hashed by the model)."""
-    words = [t.text for t in doc if not t.is_space]
+    return word_features([t.text for t in doc if not t.is_space])
+
+
+def word_features(words: Sequence[str]) -> list[str]:
+    """Every feature of one indicator given as its jieba words (``name ｜ target``)."""
+    words = list(words)
     if SEPARATOR in words:
         cut = words.index(SEPARATOR)
         name_words, target = words[:cut], "".join(words[cut + 1 :])
@@ -141,4 +146,12 @@ def indicator_bow(length: int = 2**18, nO: int | None = None) -> Model[list[Doc]
     return model
 
 
-__all__ = ["SEPARATOR", "as_text", "features", "indicator_bow", "spacy", "target_shape"]
+__all__ = [
+    "SEPARATOR",
+    "as_text",
+    "features",
+    "indicator_bow",
+    "spacy",
+    "target_shape",
+    "word_features",
+]

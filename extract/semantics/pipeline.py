@@ -91,7 +91,7 @@ def make_direction(nlp: Language, name: str) -> DirectionMarker:
 
 
 @lru_cache(maxsize=65536)
-def _word_kind(text: str) -> str:
+def word_kind(text: str) -> str:
     """``bad``, ``remedy`` or ``""`` for one jieba token (cached: tokens repeat)."""
     if direction.REMEDY_RE.search(text):
         return "remedy"
@@ -99,7 +99,7 @@ def _word_kind(text: str) -> str:
 
 
 if not Token.has_extension("jx_word_kind"):
-    Token.set_extension("jx_word_kind", getter=lambda token: _word_kind(token.text))
+    Token.set_extension("jx_word_kind", getter=lambda token: word_kind(token.text))
 
 
 class DirectionMarker:
