@@ -31,8 +31,9 @@ def parse_indicators_cmd(args: argparse.Namespace) -> int:
         text = text.removeprefix("\ufeff")
     else:
         text = data.decode("utf-8", errors="replace")
-    parsed = parse_indicators(text)
-    result = inferred_result(text, parsed) if args.infer else result_dict(parsed)
+    # --infer reads name<TAB>target lines line by line: the table parser runs only
+    # when the text is something else
+    result = inferred_result(text) if args.infer else result_dict(parse_indicators(text))
     if "\ufffd" in text and not args.encoding:
         result["issues"].insert(
             0,

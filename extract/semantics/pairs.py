@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jixiao.extract.indicators import parse_indicators
 from jixiao.extract.records import Indicator, ParseResult
 from jixiao.extract.serialize import indicator_dict, issue_dict
 from jixiao.extract.target import parse_target
@@ -32,11 +33,15 @@ def parse_pairs(text: str) -> list[Indicator] | None:
     return out
 
 
-def inferred_result(text: str, parsed: ParseResult) -> dict[str, Any]:
-    """The ``parse-indicators`` JSON with missing categories filled by the classifier."""
+def inferred_result(text: str, parsed: ParseResult | None = None) -> dict[str, Any]:
+    """The ``parse-indicators`` JSON with missing categories filled by the classifier;
+    ``parsed`` is ``parse_indicators(text)``, computed here only when the text is not
+    ``name<TAB>target`` lines (which are read line by line)."""
     from jixiao.extract.semantics.classifier import fill_missing
 
     pairs = parse_pairs(text)
+    if pairs is None and parsed is None:
+        parsed = parse_indicators(text)
     indicators = pairs if pairs is not None else list(parsed.indicators)
     out = []
     for ind, filled in fill_missing(indicators):
