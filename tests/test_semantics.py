@@ -365,3 +365,21 @@ def test_samples_are_thinned_deterministically() -> None:
     items = list(range(10))
     assert thin(items, 0.25) == [0, 4, 8] == thin(items, 0.25)
     assert thin(items, 0) == [] and thin(items, 1) == items
+
+
+def test_agreement_counts_governments_that_file_one_name_alike() -> None:
+    from jixiao.extract.semantics.labels import Example
+    from jixiao.extract.semantics.train import agreement
+
+    rows = [
+        Example("成本控制率", "100%", "产出指标", None, "a", "湖北省黄石市"),
+        Example("成本控制率", "100%", "产出指标", None, "b", "河北省廊坊市"),
+        Example("成本控制率", "≤90万元", "成本指标", None, "c", "广东省广州市"),
+        Example("培训人次", "≥200人次", "产出指标", None, "d", "广东省广州市"),
+    ]
+    found = agreement(rows, "level1")
+    # one name in three governments; 培训人次 is printed by one government only
+    assert (found["names"], found["indicators"], found["government_pairs"]) == (1, 3, 3)
+    # 黄石 and 廊坊 agree with the others' majority (产出); 广州's 成本 does not
+    assert found["majority_of_others_agrees"] == round(2 / 3, 4)
+    assert found["government_pairs_agree"] == round(1 / 3, 4)

@@ -13,6 +13,8 @@ tests/corpus/labelled/classifier-heldout are never trained on.
   accuracy by government and the errors.
 - ``--cues``: each cue of the lexicon (cues.tsv) with its precision on the real corpus.
 - ``--heldout``: accuracy on the held-out pages of a model trained on everything else.
+- ``--agreement``: how far governments agree on the category of an identical name (the
+  ceiling of any reader of names where tables file the same indicator differently).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from spacy.training import Example as SpacyExample
 from spacy.util import fix_random_seed, minibatch
 from thinc.api import Adam
 
-from jixiao.extract.normalize import _TRAD  # the framework's traditional ↔ simplified pairs
+from jixiao.extract.normalize import _TRAD, to_simplified  # _TRAD: traditional ↔ simplified pairs
 from jixiao.extract.semantics import classifier, cues, pipeline
 from jixiao.extract.semantics.classifier import LEVEL2_PREFIX
 from jixiao.extract.semantics.features import as_text, clean_name
@@ -253,6 +255,48 @@ def cue_precision(real: Sequence[Example]) -> list[str]:
     return lines
 
 
+def name_key(name: str) -> str:
+    """An indicator name as the classifier reads it: form marks dropped, simplified
+    characters, no spaces (the same name printed by two governments gives one key)."""
+    return re.sub(r"\s+", "", to_simplified(clean_name(name)))
+
+
+def agreement(examples: Sequence[Example], level: str) -> dict[str, float]:
+    """How far governments agree on the category of one and the same indicator name:
+    for every example whose name another government also printed, whether the label most
+    of the other governments printed for it is its own (the best any reader of the name
+    alone can do on those names), and how many pairs of governments agree."""
+    by_name: dict[str, list[tuple[str, str]]] = {}
+    for e in examples:
+        label = getattr(e, level)
+        if label:
+            by_name.setdefault(name_key(e.name), []).append((government_key(e.government), label))
+    shared = hits = pairs = agreed = names = 0
+    for items in by_name.values():
+        governments = {g for g, _ in items}
+        if len(governments) < 2:
+            continue
+        names += 1
+        for government, label in items:
+            others = Counter(lab for g, lab in items if g != government)
+            shared += 1
+            hits += others.most_common(1)[0][0] == label
+        usual = {
+            g: Counter(lab for gg, lab in items if gg == g).most_common(1)[0][0]
+            for g in governments
+        }
+        for a, b in itertools.combinations(sorted(usual), 2):
+            pairs += 1
+            agreed += usual[a] == usual[b]
+    return {
+        "names": names,
+        "indicators": shared,
+        "majority_of_others_agrees": round(hits / max(shared, 1), 4),
+        "government_pairs": pairs,
+        "government_pairs_agree": round(agreed / max(pairs, 1), 4),
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m jixiao.extract.semantics.train")
     parser.add_argument("--corpus", type=Path, default=ROOT / "tests" / "corpus" / "docs")
@@ -261,6 +305,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--by", choices=("document", "government"), default="document")
     parser.add_argument("--report", action="store_true", help="with --cv: confusion, errors")
     parser.add_argument("--cues", action="store_true", help="each cue's precision, then exit")
+    parser.add_argument(
+        "--agreement",
+        action="store_true",
+        help="how far governments agree on the categories of identical names, then exit",
+    )
     parser.add_argument(
         "--heldout",
         action="store_true",
@@ -276,6 +325,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"examples: {len(real)} real (corpus), {len(sample)} samples", file=sys.stderr)
     if args.cues:
         print("\n".join(cue_precision(real)))
+        return 0
+    if args.agreement:
+        everyone = real + list(sample_examples(sorted(args.samples.glob("*.txt"))))
+        result = {level: agreement(everyone, level) for level in ("level1", "level2")}
+        print(json.dumps(result, ensure_ascii=False))
         return 0
     if args.heldout:
         pages = list(labelled_examples(args.corpus.parent / "labelled" / "classifier-heldout"))
