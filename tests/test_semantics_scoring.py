@@ -90,3 +90,19 @@ def test_murmur_of_keys_matches_thinc() -> None:
         second = int(scoring.murmur3_uint64(one, 1)[0]) % length
         mine = head.bias + head.weights[:, first] + head.weights[:, second]
         assert np.allclose(theirs[0], mine, atol=1e-6), key
+
+
+def test_answers_kept_for_repeated_texts_are_the_computed_ones() -> None:
+    """A batch larger than the memo, texts repeated within and across calls: every
+    answer equals the one computed afresh."""
+    nlp = pipeline.load()
+    score = scoring.Scorer(nlp)
+    score.MEMO = 8
+    texts = [f"培训人次{i % 11} ｜ ≥{i}人次" for i in range(30)] * 2
+    level1, level2, inverse = score(texts)
+    again = score(texts[5:20])
+    fresh1, fresh2, fresh_inverse = score.score(texts)
+    assert np.array_equal(level1, fresh1) and np.array_equal(level2, fresh2)
+    assert inverse == fresh_inverse
+    assert np.array_equal(again[0], fresh1[5:20])
+    assert len(score._memo) <= len(set(texts))

@@ -117,13 +117,15 @@ class Scorer:
     def __call__(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[bool]]:
         """(level-1 probabilities, level-2 probabilities, lower-is-better) of each text
         (:func:`features.as_text`), rows in order."""
-        new = [t for t in dict.fromkeys(texts) if t not in self._memo]
-        if len(self._memo) + len(new) > self.MEMO:
-            self._memo.clear()
+        memo = self._memo  # replaced, never cleared: another thread may be reading it
+        new = [t for t in dict.fromkeys(texts) if t not in memo]
         if new:
             level1, level2, inverse = self.score(new)
-            self._memo.update(zip(new, zip(level1, level2, inverse, strict=True), strict=True))
-        found = [self._memo[t] for t in texts]
+            if len(memo) + len(new) > self.MEMO:
+                memo = {t: memo[t] for t in texts if t in memo}
+            memo.update(zip(new, zip(level1, level2, inverse, strict=True), strict=True))
+            self._memo = memo
+        found = [memo[t] for t in texts]
         return (
             np.array([f[0] for f in found]).reshape(len(texts), len(self.level1.labels)),
             np.array([f[1] for f in found]).reshape(len(texts), len(self.level2.labels)),
@@ -132,7 +134,7 @@ class Scorer:
 
     def forget(self) -> None:
         """Drop the answers kept (benchmarks measure from nothing)."""
-        self._memo.clear()
+        self._memo = {}
 
     def score(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[bool]]:
         """What :meth:`__call__` answers, computed (nothing kept)."""
