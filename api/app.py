@@ -177,7 +177,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "POST", "OPTIONS"],
         allow_headers=["*"],
-        expose_headers=["X-Jixiao-Truncated", "X-Total-Count"],
+        expose_headers=["X-Total-Count"],
     )
     app.add_middleware(ClientAddress)
 

@@ -88,4 +88,3 @@ class Answer:
     kind: str  # "boolean" | "solutions" | "graph"
     fmt: str
     body: bytes
-    truncated: bool = False  # never set any more: a cap is an error, not a short answer

@@ -62,7 +62,7 @@ class Sink:
 
     def finish(self) -> None:
         if not self.started:
-            self.send(("ok", Answer(self.kind, self.fmt, bytes(self._buffer), False)))
+            self.send(("ok", Answer(self.kind, self.fmt, bytes(self._buffer))))
             return
         if self._buffer:
             self._pass_on()

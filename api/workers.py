@@ -223,7 +223,7 @@ class QueryPool:
         answer = self.stream(job, timeout, client)
         if isinstance(answer, Answer):
             return answer
-        whole = Answer(answer.kind, answer.fmt, b"".join(answer.chunks), False)
+        whole = Answer(answer.kind, answer.fmt, b"".join(answer.chunks))
         key = self._key(job)
         if key is not None and key[0] == answer.checkpoint:
             self.cache.put(key[1], whole)  # type: ignore[union-attr]

@@ -67,7 +67,7 @@ def test_queries_with_huge_comments_cost_their_digest_only() -> None:
     cache holds stays within its bound (measured, not only accounted)."""
     budget = 256 * 1024
     cache = AnswerCache(max_bytes=budget)
-    answer = Answer("solutions", "json", b'{"head":{"vars":[]},"results":{"bindings":[]}}', False)
+    answer = Answer("solutions", "json", b'{"head":{"vars":[]},"results":{"bindings":[]}}')
     comment = "#" + "x" * 250_000 + "\n"
     gc.collect()
     tracemalloc.start()

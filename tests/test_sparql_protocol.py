@@ -495,6 +495,9 @@ def test_cors(server: Server) -> None:
         timeout=30,
     )
     assert response.headers["access-control-allow-origin"] in ("*", "https://example.org")
+    # /sparql answers in full or with an error: no header tells of a cut answer any more
+    exposed = response.headers["access-control-expose-headers"].lower().split(", ")
+    assert "x-total-count" in exposed and "x-jixiao-truncated" not in exposed
     preflight = httpx.options(
         server.base + "/sparql",
         headers={

@@ -438,6 +438,7 @@ def test_sparql_page_downloads_each_result_format(server: Server, fmt: str, medi
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(media)
     assert "attachment" in response.headers["content-disposition"]
+    assert "x-jixiao-truncated" not in response.headers
     direct = httpx.post(server.base + "/sparql", data={"query": query}, headers={"Accept": media})
     assert response.content == direct.content
 

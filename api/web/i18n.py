@@ -174,7 +174,6 @@ _T: dict[str, tuple[str, str]] = {
     "sparql.run": ("运行", "Run"),
     "sparql.results": ("结果", "Results"),
     "sparql.rows": ("{n} 行", "{n} rows"),
-    "sparql.truncated": ("结果已截断（超出行数上限）。", "Truncated at the row limit."),
     "sparql.running": ("正在查询…", "Running…"),
     "sparql.endpoint": ("协议端点", "Protocol endpoint"),
     "sparql.params": ("参数", "Parameters"),

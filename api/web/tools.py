@@ -101,7 +101,7 @@ def run_for_page(request: Request, query: str) -> dict[str, Any]:
             short = value[len(JXID) :] if uri and value.startswith(JXID) else value
             row.append({"text": short, "href": href, "title": value})
         rows.append(row)
-    return {"kind": "solutions", "vars": names, "rows": rows, "truncated": answer.truncated}
+    return {"kind": "solutions", "vars": names, "rows": rows}
 
 
 def _page(request: Request, query: str, *, result: Any = None, error: str = "",
@@ -167,8 +167,6 @@ def build_router() -> APIRouter:
         except QueryError as error:
             return error_page(request, error.status, error.message)
         headers = {"Content-Disposition": f'attachment; filename="jixiao-query.{EXTENSIONS[fmt]}"'}
-        if answer.truncated:
-            headers["X-Jixiao-Truncated"] = "true"
         return Response(answer.body, media_type=sparql.FORMAT_MEDIA[answer.fmt], headers=headers)
 
     @router.get("/upload")

@@ -25,10 +25,9 @@
     results.replaceChildren.apply(results, nodes);
   }
 
-  function table(doc, truncated) {
+  function table(doc) {
     var vars = doc.head.vars || [], rows = doc.results.bindings || [];
     var info = el("p", form.dataset.rows.replace("{n}", rows.length), { "class": "muted" });
-    if (truncated) info.textContent += " · " + form.dataset.truncated;
     var tbl = el("table", null, { "class": "results sortable" });
     var head = tbl.createTHead().insertRow();
     vars.forEach(function (v) { head.appendChild(el("th", v)); });
@@ -58,7 +57,6 @@
       body: body
     }).then(function (response) {
       var type = response.headers.get("content-type") || "";
-      var truncated = response.headers.get("x-jixiao-truncated") === "true";
       if (!response.ok) {
         return response.json().then(function (e) {
           show([el("p", (e.error && e.error.message) || response.statusText, { "class": "error" })]);
@@ -67,7 +65,7 @@
       if (type.indexOf("json") >= 0) {
         return response.json().then(function (doc) {
           if (typeof doc.boolean === "boolean") show([el("p", String(doc.boolean), { "class": "boolean" })]);
-          else show(table(doc, truncated));
+          else show(table(doc));
         });
       }
       return response.text().then(function (text) { show([el("pre", text, { "class": "graph" })]); });
