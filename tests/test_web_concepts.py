@@ -118,3 +118,22 @@ def test_unknown_concept_is_404(server: Server, path: str) -> None:
     page(server, path, status=404)
     response = get(server, "/api" + path)
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
+def test_every_word_of_the_library_pages_is_in_the_one_word_table() -> None:
+    """The pages' words come from api/web/i18n.py (one table for every page): each key a
+    library template asks for exists there, in both languages."""
+    from pathlib import Path
+
+    from jixiao.api.web import concepts, i18n
+
+    templates = Path(concepts.__file__).parent / "templates"
+    keys = set()
+    for name in ("concept.html", "concepts.html"):
+        keys |= set(re.findall(r"\bw\('([\w.]+)'\)", (templates / name).read_text("utf-8")))
+    assert len(keys) > 15
+    for key in sorted(keys):
+        zh, en = concepts.word("zh", key), concepts.word("en", key)
+        assert zh != "concepts." + key and en != "concepts." + key, key
+        assert (zh, en) == i18n._T["concepts." + key]
+    assert not hasattr(concepts, "_WORDS")

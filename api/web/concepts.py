@@ -22,44 +22,10 @@ from jixiao.api.web.pages import guarded
 from jixiao.api.web.render import error_page, lang_of, render
 from jixiao.api.workers import QueryError
 
-_WORDS: dict[str, tuple[str, str]] = {
-    "title": ("指标库", "Indicator library"),
-    "lead": (
-        "同一指标在不同项目、单位和年度中的各种写法归为一个概念（满意度、满意率、群众满意度……）；"
-        "反向指标（不满意率、投诉率）从不与相反的指标归为一类。",
-        "The spellings of one indicator across projects, units and years are one concept "
-        "(满意度, 满意率, 群众满意度 …); an inverse indicator (不满意率, 投诉率) never shares "
-        "a concept with its opposite.",
-    ),
-    "label": ("概念（最常见写法）", "Concept (most frequent spelling)"),
-    "spellings": ("写法", "Spellings"),
-    "indicators": ("指标", "Indicators"),
-    "projects": ("项目", "Projects"),
-    "units": ("单位", "Units"),
-    "years": ("年度", "Years"),
-    "key": ("键", "Key"),
-    "inverse": ("反向指标（越低越好）", "lower is better"),
-    "broader": ("所属二级指标", "Level-2 categories"),
-    "chart": ("指标值变化", "Targets over the years"),
-    "targets": ("各单位、各年度的指标值", "Targets across units and years"),
-    "none": ("—", "—"),
-    "no_target": ("该年度未设此指标", "no indicator of this concept that year"),
-    "col.year": ("年度", "Year"),
-    "col.unit": ("单位", "Unit"),
-    "col.project": ("项目", "Project"),
-    "col.name": ("指标名称", "Indicator"),
-    "col.raw": ("原文", "As printed"),
-    "col.cmp": ("比较符", "Comparator"),
-    "col.number": ("数值", "Number"),
-    "col.measure": ("计量单位", "Unit of measure"),
-    "no_chart": ("没有数值型指标值可作图。", "No numeric target to chart."),
-    "api": ("JSON", "JSON"),
-}
-
 
 def word(lang: str, key: str) -> str:
-    pair = _WORDS[key]
-    return pair[1] if lang == "en" else pair[0]
+    """A word of the indicator library's pages (``concepts.<key>`` in :mod:`api.web.i18n`)."""
+    return i18n.text(lang, "concepts." + key)
 
 
 def page_router() -> APIRouter:
