@@ -19,6 +19,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
+from typing import NamedTuple
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 
@@ -68,16 +69,44 @@ PARAM_KINDS = {  # a declared kind → the lexical forms it accepts
 }
 
 
+class Declared(NamedTuple):
+    """One parameter of a ``#+ params:`` line: its name, its kind (as written: a key of
+    :data:`PARAM_KINDS` when the file is right) and whether it takes many values."""
+
+    name: str
+    kind: str
+    many: bool = False
+
+
+# name (xsd:type[, many][, any note]) — or name:type; each after the start or a , or ;
+_DECLARED = re.compile(
+    r"(?:^|[,;]\s*)(\w+)\s*(?::\s*(\w+)\b|\(\s*(?:xsd:)?(\w+)\s*(,\s*many\b)?[^)]*\))"
+)
+
+
+def declared_parameters(text: str) -> list[Declared]:
+    """The parameters the ``#+ params:`` line of a query text declares, in order (``none``:
+    no parameters). The one reader of that line: :func:`parameters` and the checked query
+    objects (:mod:`queries.prepared`) both use it."""
+    line = metadata(text).get("params", "").strip()
+    if line.startswith("none"):
+        return []
+    return [
+        Declared(m.group(1), m.group(2) or m.group(3), bool(m.group(4)))
+        for m in _DECLARED.finditer(line)
+    ]
+
+
 def parameters(text: str) -> dict[str, str]:
-    """Declared parameters, name → kind, from ``#+ params: name (xsd:type, …); …`` or
+    """Declared parameters, name → kind, from ``#+ params: name (xsd:type, …), …`` or
     ``name:type, …`` (``none``: no parameters)."""
-    kinds = "|".join(PARAM_KINDS)
-    pattern = rf"(?:^|[,;]\s*)(\w+)\s*(?::\s*|\(\s*(?:xsd:)?)({kinds})\b"
-    return {m.group(1): m.group(2) for m in re.finditer(pattern, metadata(text).get("params", ""))}
+    return {d.name: d.kind for d in declared_parameters(text)}
 
 
 def check_parameter(value: str, kind: str) -> str | None:
     """Why ``value`` is not a valid ``kind`` (None when it is)."""
+    if kind not in PARAM_KINDS:
+        return f"parameter type {kind!r} is none of {', '.join(PARAM_KINDS)}"
     if re.fullmatch(PARAM_KINDS[kind], value):
         return None
     return f"{value!r} is not a valid {kind}"

@@ -26,12 +26,18 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from jixiao.queries import PARAM_KINDS, check_parameter, list_queries, load_query, metadata
+from jixiao.queries import (
+    PARAM_KINDS,
+    check_parameter,
+    declared_parameters,
+    list_queries,
+    load_query,
+    metadata,
+)
 
 Value = ox.NamedNode | ox.Literal
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
-_PARAM = re.compile(r"(\w+)\s*\(\s*(?:xsd:)?(\w+)\s*(,\s*many\s*)?[^)]*\)")
 _SLOT_LINE = re.compile(r"^\s*#\?\s*(\w+)=([\w,]+)\s?(.*)$")  # kept only when chosen
 _LIVE_LINE = re.compile(r"^(.*\S)\s+#\?\s*(\w+)=([\w,]+)\s*$")  # a default's line, live
 _PLACEHOLDER = re.compile(
@@ -177,10 +183,7 @@ def parse(name: str, text: str) -> Query:
 
     if not re.search(r"/\s*[A-Z]", meta.get("summary", "")):
         raise fail("expected '#+ summary: 中文 / English'")
-    declared = meta.get("params", "none")
-    declared = "" if declared.startswith("none") else declared
-    params = {m.group(1): Param(m.group(1), m.group(2), bool(m.group(3)))
-              for m in _PARAM.finditer(declared)}  # fmt: skip
+    params = {d.name: Param(d.name, d.kind, d.many) for d in declared_parameters(text)}
     for param in params.values():
         if param.kind not in PARAM_KINDS:
             raise fail(f"parameter {param.name}: unknown type {param.kind!r}")
