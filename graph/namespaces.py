@@ -173,8 +173,8 @@ class JX(DefinedNamespace):
     lacksCategory: URIRef
     withIndicators: URIRef
     tallyCategory: URIRef
-    indicatorCount: URIRef
-    projectCount: URIRef
+    countsIndicator: URIRef  # jx:Tally → an indicator it counts
+    countsProject: URIRef  # jx:Tally → a project with indicators it counts
     tallySeverity: URIRef
     findingCount: URIRef
 

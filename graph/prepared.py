@@ -16,8 +16,10 @@ What a facts graph holds (terms in ``ontology/jx.ttl``):
   ``jx:coversCategory``). Membership is a triple, so a project that two documents list counts
   once in the union default graph — a count is one index range scan;
 - per unit, year and indicator category (by level 1, as
-  ``queries/indicator_counts_by_unit_and_category.rq``): ``jx:indicatorCount`` and
-  ``jx:projectCount`` on a ``jx:Tally`` of this document;
+  ``queries/indicator_counts_by_unit_and_category.rq``): a ``jx:Tally`` named by the three
+  (:func:`tally_iri`, the same node in every document) with ``jx:countsIndicator`` and
+  ``jx:countsProject`` for each member: a count is a count of distinct members, so a project
+  that two documents give indicators is not counted twice (per-document numbers were summed);
 - per severity, the findings of the document's report (when validated with it);
 - ``jx:sourceDigest``: the SHA-256 of the document graph the facts were computed from, so
   :func:`stale_facts` can tell facts that no longer describe their document.
@@ -212,8 +214,8 @@ def prepared_facts(
             "lacksCategory",
             "withIndicators",
             "tallyCategory",
-            "indicatorCount",
-            "projectCount",
+            "countsIndicator",
+            "countsProject",
             "tallySeverity",
             "findingCount",
         ]
@@ -252,7 +254,7 @@ def prepared_facts(
             lines.append(f'<{node}> {P["withIndicators"]} "true"^^<{XSD}boolean> .')
         if kind.startswith("lacks/"):
             lines.append(f"<{node}> {P['lacksCategory']} <{CATEGORIES[kind[6:]]}> .")
-    lines += _indicator_tallies(graph, facts, projects, P)
+    lines += _indicator_tallies(graph, projects, P)
     for severity, count in sorted(_severities(report_nt).items()):
         node = f"<{facts}/findings/{severity}>"
         lines += [
@@ -263,36 +265,38 @@ def prepared_facts(
     return "".join(line + "\n" for line in lines)
 
 
-def _indicator_tallies(
-    graph: _Graph, facts: str, projects: list[_Project], P: dict[str, str]
-) -> list[str]:
-    """Per unit, year and level-1 category: indicators and projects (in this document)."""
+def _indicator_tallies(graph: _Graph, projects: list[_Project], P: dict[str, str]) -> list[str]:
+    """Per unit, year and level-1 category: a tally node named by those three alone (every
+    document that counts for it writes the same node) and its members, each indicator and
+    each project a triple. Counts are counted members, so an indicator or a project two
+    documents give counts once in the union, as the scanning query counts it."""
     by_category = _level1_categories(graph)
     owner = {p.iri: p for p in projects if p.year and p.unit}
-    indicators: Counter[tuple[str, str, str]] = Counter()
-    members: defaultdict[tuple[str, str, str], set[str]] = defaultdict(set)
+    members: defaultdict[tuple[str, str, str], set[tuple[str, str]]] = defaultdict(set)
     for quad in graph.quads_for_pattern(None, _N["hasIndicator"], None):
         proj = owner.get(quad.subject.value)
         found = by_category.get(quad.object.value)
         if proj is None or found is None:
             continue
-        key = (proj.unit, proj.year, found)
-        indicators[key] += 1
-        members[key].add(proj.iri)
+        members[proj.unit, proj.year, found].add((proj.iri, quad.object.value))
     a = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
     lines = []
-    for (unit, year, category), count in sorted(indicators.items()):
-        local = category.rsplit("#", 1)[-1]
-        node = f"<{facts}/indicators/{year}/{iris.digest(unit)}/{local}>"
+    for (unit, year, category), pairs in sorted(members.items()):
+        node = f"<{tally_iri(unit, year, category)}>"
         lines += [
             f"{node} {a} {P['Tally']} .",
             f"{node} {P['tallyUnit']} <{unit}> .",
             f"{node} {P['tallyYear']} {_lit(year, 'gYear')} .",
             f"{node} {P['tallyCategory']} <{category}> .",
-            f'{node} {P["indicatorCount"]} "{count}"^^<{XSD}integer> .',
-            f'{node} {P["projectCount"]} "{len(members[unit, year, category])}"^^<{XSD}integer> .',
         ]
+        lines += sorted({f"{node} {P['countsProject']} <{proj}> ." for proj, _ in pairs})
+        lines += sorted(f"{node} {P['countsIndicator']} <{ind}> ." for _, ind in pairs)
     return lines
+
+
+def tally_iri(unit: str, year: str, category: str) -> str:
+    """The indicator tally of a unit, year and category (the same in every document)."""
+    return f"{unit}/indicators/{year}/{category.rsplit('#', 1)[-1]}"
 
 
 @dataclass(frozen=True, slots=True)
