@@ -268,7 +268,12 @@ def prepare_one(
         if validate and not store.contains_named_graph(ox.NamedNode(report)):
             result.status = "validated"
             text = document_ntriples(store, document)
-            return {report: validate_text(text, document, engine).report_nt}
+            report_nt = validate_text(text, document, engine).report_nt
+            # the facts count the report's findings: written again with it
+            return {
+                report: report_nt,
+                facts_graph(document): prepared_facts(document, text, report_nt),
+            }
         return {}
     triples = build_document(item.doc, item.sha256, links)
     result.triples = len(triples)
