@@ -167,7 +167,12 @@ def replace_document(store: ox.Store, document: str, ntriples: str | bytes) -> N
 
 
 def remove_document(store: ox.Store, document: str) -> None:
-    remove_graph(store, document)
+    """Remove ``document``'s graph with its report and its prepared facts, in one
+    transaction: facts left behind would still count the document's projects."""
+    from jixiao.graph.prepared import facts_graph
+    from jixiao.graph.store_batch import replace_graphs
+
+    replace_graphs(store, {document: b"", document + "/report": b"", facts_graph(document): b""})
 
 
 _UNCOPIED = f"""
