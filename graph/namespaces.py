@@ -168,10 +168,13 @@ class JX(DefinedNamespace):
     sourceDigest: URIRef
     sortKey: URIRef  # project → "year U+0001 unit U+0001 name U+0001 IRI"
     inSet: URIRef  # project → jx:ProjectSet
+    rankKey: URIRef  # project → xsd:decimal, its place in its unit's lists
+    memberRank: URIRef  # lacks set → the jx:rankKey of a member
     tallyUnit: URIRef
     tallyYear: URIRef
     lacksCategory: URIRef
     withIndicators: URIRef
+    coversAllCategories: URIRef
     tallyCategory: URIRef
     countsIndicator: URIRef  # jx:Tally → an indicator it counts
     countsProject: URIRef  # jx:Tally → a project with indicators it counts

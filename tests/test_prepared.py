@@ -263,3 +263,56 @@ def test_facts_from_the_validation_store_are_the_facts_from_the_text(tmp_path: P
         expected = prepared_facts(document, text, validation.report_nt)
         assert prepared_facts(document, text, validation.report_nt, validation.staged) == expected
         assert "sourceDigest" in expected and "inSet" in expected  # projects were read
+
+
+@pytest.mark.parametrize("year", [None, "2025", "2026"])
+def test_unit_coverage_is_the_scanning_querys(store: ox.Store, year: str | None) -> None:
+    """The overview's table, read from the prepared sets, is unit_coverage.rq's."""
+    from jixiao.queries.prepared import prepared
+
+    values = {} if year is None else {"year": ox.Literal(year, datatype=GYEAR)}
+
+    def run(name: str) -> list[dict]:
+        text, _ = prepared(name).bind(values)
+        found = store.query(text)
+        names = [v.value for v in found.variables]  # type: ignore[union-attr]
+        return [{n: None if s[n] is None else s[n].value for n in names} for s in found]  # type: ignore[union-attr]
+
+    scanned = run("unit_coverage")
+    assert scanned or year == "2025"
+    assert run("prepared_unit_coverage") == scanned
+    assert any(int(r["all4"]) for r in scanned) or year is not None
+
+
+NAMES = st.text(alphabet="广州市数据中心2026年项目运维AB01", max_size=14)
+
+
+@given(unit=st.text(alphabet="广州市数据中心", min_size=1, max_size=8),
+       a=NAMES, b=NAMES, digest_a=st.integers(0, 2**64 - 1), digest_b=st.integers(0, 2**64 - 1))  # fmt: skip
+def test_ranks_keep_the_order_of_names(
+    unit: str, a: str, b: str, digest_a: int, digest_b: int
+) -> None:
+    """Two projects of a unit and year: when their names differ within the code points a rank
+    holds after the reference, the ranks compare as the names do; equal names compare as
+    their IRIs (the digest's first bits)."""
+    from decimal import Decimal
+
+    from jixiao.graph.prepared import rank_key, rank_reference
+
+    reference = rank_reference(unit, "2026")
+    iri_a, iri_b = (
+        f"https://w3id.org/jixiao/id/project/2026/{d:016x}" for d in (digest_a, digest_b)
+    )
+    for prefix in ("", reference):  # names often begin with the reference
+        x, y = prefix + a, prefix + b
+        rx, ry = Decimal(rank_key(reference, x, iri_a)), Decimal(rank_key(reference, y, iri_b))
+
+        def shared(s: str) -> int:
+            return next((i for i, (p, q) in enumerate(zip(s, reference, strict=False)) if p != q),
+                        min(len(s), len(reference)))  # fmt: skip
+
+        cut = max(shared(x), shared(y)) + 6  # the name's code points a rank holds
+        if x[:cut] != y[:cut]:
+            assert (rx < ry) == (x < y), (x, y)
+        elif x == y and (digest_a >> 41) != (digest_b >> 41):
+            assert (rx < ry) == (iri_a < iri_b)

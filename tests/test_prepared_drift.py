@@ -51,6 +51,7 @@ def test_a_project_in_two_documents_is_counted_once(twins: ox.Store) -> None:
     indicators = sum(int(r["indicators"] or 0) for r in totals)
     assert indicators == sum(int(r["indicators"]) for r in scanned)
     assert sum(int(r["withIndicators"]) for r in totals) == distinct_projects(twins)
+    assert rows(twins, "prepared_unit_coverage") == rows(twins, "unit_coverage")
     assert stale_facts(twins) == []
 
 
