@@ -9,6 +9,7 @@ them; lists are cut into pages by the query (``offset``, or ``after=`` a keyset 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
@@ -18,6 +19,7 @@ from jixiao.api.errors import error_response
 from jixiao.api.listing import (
     Lacks,
     Mode,
+    project_after_cursor,
     project_cursor,
     project_item,
     project_slots,
@@ -63,10 +65,13 @@ def build_router() -> APIRouter:
         offset: Offset = 0,
         after: After = None,
     ) -> dict[str, Any]:
-        name, slots = projects_query(lacks), project_slots(lacks, mode)
-        found = page(request, name, project_values(year, unit), slots, limit, offset,
-                     keyset(after, offset))  # fmt: skip
-        return listed(request, response, found, limit, project_item, project_cursor)
+        name, slots = projects_query(lacks, mode), project_slots(lacks, mode)
+        values = project_values(year, unit, lacks, mode)
+        exclusive(after, offset)
+        found = page(request, name, values, slots, limit, offset,
+                     project_after_cursor(lacks, mode, after))  # fmt: skip
+        return listed(request, response, found, limit, project_item,
+                      partial(project_cursor, lacks, mode))  # fmt: skip
 
     @router.get("/api/projects/{project_id:path}", summary="One project")
     def project(request: Request, project_id: str) -> dict[str, Any]:
@@ -105,8 +110,9 @@ def build_router() -> APIRouter:
     ) -> dict[str, Any]:
         cat = None if category is None else Term("iri", category_by_key(category).iri)
         slots = {} if category is None else {"by": "category"}
+        exclusive(after, offset)
         found = page(request, "indicators", {"year": year_term(year), "category": cat}, slots,
-                     limit, offset, keyset(after, offset))  # fmt: skip
+                     limit, offset, after_terms(after))  # fmt: skip
         return listed(request, response, found, limit, dict, indicator_cursor)
 
     @router.get("/api/findings", summary="Validation findings")
@@ -198,11 +204,10 @@ def build_router() -> APIRouter:
     return router
 
 
-def keyset(after: str | None, offset: int) -> tuple[Term, Term] | None:
-    """The cursor ``after`` as terms (``after`` and ``offset`` exclude each other)."""
+def exclusive(after: str | None, offset: int) -> None:
+    """``after`` and ``offset`` exclude each other (400 when both are given)."""
     if after is not None and offset:
         raise QueryError(400, "bad_parameter", "give after or offset, not both")
-    return after_terms(after)
 
 
 def listed(
@@ -211,17 +216,19 @@ def listed(
     key: Callable[[dict[str, Any]], str],
 ) -> dict[str, Any]:  # fmt: skip
     """A page as the lists give it (``total``, ``items``); when more rows may follow, a
-    ``Link: <…&after=CURSOR>; rel="next"`` header, the cursor being the last row's sort key."""
+    ``Link: <…&after=CURSOR>; rel="next"`` header, the cursor being the sort key of the last
+    row (as the query gave it)."""
     items = [item(row) for row in found["items"]]
     if len(items) == limit and items:
-        url = request.url.remove_query_params("offset").include_query_params(after=key(items[-1]))
+        last = key(found["items"][-1])
+        url = request.url.remove_query_params("offset").include_query_params(after=last)
         response.headers["Link"] = f'<{url}>; rel="next"'
     return {"total": found["total"], "items": items}
 
 
-def indicator_cursor(item: dict[str, Any]) -> str:
+def indicator_cursor(row: dict[str, Any]) -> str:
     """The keyset cursor of a listed indicator: its year and the query's sort key."""
-    return cursor(item["year"], f"{item['project']}\u0001{item['id']}")
+    return cursor(row["year"], f"{row['project']}\u0001{row['id']}")
 
 
 def query_item(name: str) -> dict[str, Any]:

@@ -94,15 +94,15 @@ def select(
 
 def page(
     request: Request, name: str, values: Values, slots: Mapping[str, str],
-    limit: int, offset: int = 0, after: tuple[Term, Term] | None = None,
+    limit: int, offset: int = 0, after: Mapping[str, Term] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """``{"total", "items"}``: a page cut by the query (``LIMIT``/``OFFSET``, or the rows
-    strictly after ``after`` = (year, sort key) of a keyset cursor), and the total counted by
-    the same query (``result=count``) when the page does not show it, so neither depends on
-    the row cap."""
+    strictly after the keyset values ``after``: the query's ``after…`` parameters, from a
+    cursor), and the total counted by the same query (``result=count``) when the page does
+    not show it, so neither depends on the row cap."""
     cut = {**values, "limit": limit, "offset": offset}
     if after is not None:
-        cut.update(afterYear=after[0], afterKey=after[1], offset=None)
+        cut.update(after, offset=None)
     items = select(request, name, cut, {**slots, "page": "offset" if after is None else "after"})
     if after is None and len(items) < limit and (items or offset == 0):
         return {"total": offset + len(items), "items": items}
@@ -110,24 +110,36 @@ def page(
     return {"total": int(counted[0]["total"]), "items": items}
 
 
-def cursor(year: int | str, key: str) -> str:
-    """An opaque keyset cursor: the sort key (year, key) of a page's last row."""
-    raw = json.dumps([str(year), key], ensure_ascii=False).encode("utf-8")
+def cursor(year: int | str, *parts: str) -> str:
+    """An opaque keyset cursor: the sort key (year, then the list's own parts) of a page's
+    last row."""
+    raw = json.dumps([str(year), *parts], ensure_ascii=False).encode("utf-8")
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
-def after_terms(value: str | None) -> tuple[Term, Term] | None:
-    """The terms of a cursor made by :func:`cursor`; a 400 error when it is not one."""
-    if value is None:
-        return None
+def cursor_parts(value: str, parts: int) -> list[str]:
+    """The year and the other ``parts - 1`` strings of a cursor made by :func:`cursor`; a 400
+    error when it is not one of that many parts."""
+    bad = QueryError(400, "bad_cursor", "after: not a cursor of this list")
     try:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
-        year, key = json.loads(raw.decode("utf-8"))
+        found = json.loads(raw.decode("utf-8"))
     except (binascii.Error, ValueError, UnicodeDecodeError, TypeError):
-        raise QueryError(400, "bad_cursor", "after: not a cursor of this list") from None
-    if not (isinstance(key, str) and isinstance(year, str) and re.fullmatch(r"[0-9]{4}", year)):
-        raise QueryError(400, "bad_cursor", "after: not a cursor of this list")
-    return Term("literal", year, XSD + "gYear"), Term("literal", key)
+        raise bad from None
+    if not (isinstance(found, list) and len(found) == parts):
+        raise bad
+    if not all(isinstance(x, str) for x in found) or not re.fullmatch(r"[0-9]{4}", found[0]):
+        raise bad
+    return found
+
+
+def after_terms(value: str | None) -> dict[str, Term] | None:
+    """The keyset values (``afterYear``, ``afterKey``) of a two-part cursor (year and sort
+    key, as the scanning lists take them)."""
+    if value is None:
+        return None
+    year, key = cursor_parts(value, 2)
+    return {"afterYear": Term("literal", year, XSD + "gYear"), "afterKey": Term("literal", key)}
 
 
 def year_term(year: int | None) -> Term | None:

@@ -1,7 +1,8 @@
 """What the pages show, read through the same worker pool and time limit as the REST API.
 
 The project lists are ``GET /api/projects``'s own queries (:mod:`api.listing`), so the
-audit page and ``GET /api/projects`` cannot disagree; the findings are those of
+audit page and ``GET /api/projects`` cannot disagree (strict lacks lists and the coverage
+table are read from the facts prepared at ingest); the findings are those of
 :mod:`api.web.findings`. Every other read is a named query (``queries/*.rq``) of its own.
 """
 
@@ -16,14 +17,14 @@ from fastapi import Request
 from jixiao.api.listing import (
     Lacks,
     Mode,
+    project_after,
     project_item,
-    project_key,
     project_slots,
     project_values,
     projects_query,
 )
 from jixiao.api.project_extras import commitments, self_evaluation
-from jixiao.api.select import JX, JXID, iri_term, page, select, text_term, year_term
+from jixiao.api.select import JX, JXID, iri_term, page, select, year_term
 from jixiao.api.web.findings import FindingQuery, finding_counts, findings
 from jixiao.api.workers import Term
 from jixiao.graph.categories import categories, category_by_iri
@@ -47,7 +48,9 @@ def years(request: Request) -> list[int]:
 
 
 def coverage(request: Request, year: int | None) -> list[dict[str, Any]]:
-    return select(request, "unit_coverage", {"year": year_term(year)})
+    """Per unit: projects, with indicators, covering each category and all four (the
+    overview's and the units page's table), read from the facts prepared at ingest."""
+    return select(request, "prepared_unit_coverage", {"year": year_term(year)})
 
 
 def units(request: Request, year: int | None = None) -> list[dict[str, Any]]:
@@ -67,7 +70,8 @@ class ProjectQuery:
 
 def _arguments(q: ProjectQuery) -> tuple[str, dict[str, Term | None], dict[str, str]]:
     """The query of ``GET /api/projects`` for ``q``, its values and its slots."""
-    return projects_query(q.lacks), project_values(q.year, q.unit), project_slots(q.lacks, q.mode)
+    values = project_values(q.year, q.unit, q.lacks, q.mode)
+    return projects_query(q.lacks, q.mode), values, project_slots(q.lacks, q.mode)
 
 
 def project_page(request: Request, q: ProjectQuery, limit: int, offset: int) -> dict[str, Any]:
@@ -93,15 +97,14 @@ def projects(request: Request, q: ProjectQuery) -> list[dict[str, Any]]:
     name, values, slots = _arguments(q)
     size = request.app.state.service.settings.row_cap
     items: list[dict[str, Any]] = []
-    after: dict[str, Term | None] = {}
+    after: dict[str, Term] = {}
     while True:
         rows = select(request, name, {**values, **after, "limit": size},  # type: ignore[dict-item]
                       {**slots, "page": "after" if after else "offset"})  # fmt: skip
         items += [project_item(r) for r in rows]
         if len(rows) < size:
             break
-        year, key = project_key(items[-1])
-        after = {"afterYear": year_term(year), "afterKey": text_term(key)}
+        after = project_after(q.lacks, q.mode, rows[-1])
     add_categories(request, items)
     return items
 
