@@ -93,7 +93,7 @@ def project_after_cursor(
     names = ["afterYear", "afterUnit", "afterRank"] if prepared_list(lacks, mode) else [
         "afterYear", "afterKey"]  # fmt: skip
     parts = cursor_parts(value, len(names))
-    if len(names) == 3 and not re.fullmatch(r"[0-9]{1,21}\.[0-9]{1,18}", parts[2]):
+    if len(names) == 3 and not re.fullmatch(r"[0-9]{1,21}(\.[0-9]{1,18})?", parts[2]):
         raise QueryError(400, "bad_cursor", "after: not a cursor of this list")
     kinds = {"afterYear": XSD + "gYear", "afterRank": XSD + "decimal"}
     return {n: Term("literal", v, kinds.get(n)) for n, v in zip(names, parts, strict=True)}

@@ -16,10 +16,13 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import html
 
 from benchmarks.synth import make_document
@@ -175,3 +178,31 @@ def test_a_cursor_of_the_other_list_is_refused(surfaces: tuple[Server, dict]) ->
         refused = httpx.get(server.base + "/api/projects", params={**other, "after": cursor},
                             timeout=60)  # fmt: skip
         assert refused.status_code == 400 and refused.json()["error"]["code"] == "bad_cursor"
+
+
+@given(
+    year=st.from_regex(r"[0-9]{4}", fullmatch=True),
+    unit=st.text(max_size=30),
+    rank=st.decimals(min_value=0, max_value=10**20, places=18, allow_nan=False),
+)
+def test_a_cursor_reads_back_its_keyset_values(year: str, unit: str, rank: Decimal) -> None:
+    from jixiao.api.listing import project_after, project_after_cursor, project_cursor
+
+    row = {"fiscalYear": year, "unit": unit, "rank": f"{rank:f}"}  # as STR() gives it
+    made = project_cursor("satisfaction", "strict", row)
+    assert project_after_cursor("satisfaction", "strict", made) == project_after(
+        "satisfaction", "strict", row
+    )
+
+
+@given(st.text(max_size=80))
+def test_anything_else_is_a_400_not_a_crash(value: str) -> None:
+    from jixiao.api.listing import project_after_cursor
+    from jixiao.api.workers import QueryError
+
+    try:
+        found = project_after_cursor("cost", "strict", value)
+    except QueryError as error:
+        assert error.status == 400
+    else:
+        assert found is not None and set(found) == {"afterYear", "afterUnit", "afterRank"}
