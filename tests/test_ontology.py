@@ -288,7 +288,7 @@ def test_namespace_module_and_jx_ttl_declare_the_same_terms() -> None:
     declared = declared_jx_terms(ONTO)
     assert sorted(declared - JX_TERMS) == [], "declared in jx.ttl, missing from JX"
     assert sorted(JX_TERMS - declared) == [], "listed in JX, not declared in jx.ttl"
-    assert len(JX_TERMS) == 108
+    assert len(JX_TERMS) > 50  # the sets above are equal; a fixed count only made conflicts
 
 
 def test_only_jx_ttl_declares_jx_terms() -> None:
