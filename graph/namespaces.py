@@ -180,6 +180,8 @@ class JX(DefinedNamespace):
     countsProject: URIRef  # jx:Tally → a project with indicators it counts
     tallySeverity: URIRef
     findingCount: URIRef
+    setKey: URIRef  # project → key of its indicator names (graph/prepared_sets.py)
+    setSignature: URIRef  # project → SHA-1 of its sorted indicator names
 
 
 JX_ONTOLOGY = URIRef("https://w3id.org/jixiao/ontology")

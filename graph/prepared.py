@@ -40,6 +40,7 @@ import pyoxigraph as ox
 
 from jixiao.graph import iris
 from jixiao.graph.namespaces import JX
+from jixiao.graph.prepared_sets import set_facts
 
 FACTS_SUFFIX = "/facts"
 CATEGORIES = {  # local name in set IRIs → category concept
@@ -316,6 +317,7 @@ def prepared_facts(
         if kind == "complete":
             lines.append(f'<{node}> {P["coversAllCategories"]} "true"^^<{XSD}boolean> .')
     lines += _indicator_tallies(graph, projects, P)
+    lines += set_facts(graph)  # indicator-set keys (graph/prepared_sets.py)
     for severity, count in sorted(_severities(report_nt).items()):
         node = f"<{facts}/findings/{severity}>"
         lines += [
