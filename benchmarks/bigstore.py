@@ -41,7 +41,7 @@ from jixiao.graph.namespaces import JX  # noqa: E402
 from jixiao.graph.prepared import facts_graph, prepared_facts  # noqa: E402
 from jixiao.graph.prepared_sets import set_facts  # noqa: E402
 from jixiao.graph.store import ensure_ontology, query  # noqa: E402
-from jixiao.queries import list_queries, load_query  # noqa: E402
+from jixiao.queries import list_queries, load_query, metadata  # noqa: E402
 from jixiao.queries.prepared import prepared  # noqa: E402
 
 DEFAULT_QUERIES = (
@@ -154,6 +154,42 @@ def time_queries(store_dir: Path, names: list[str], repeat: int = 3) -> None:
         )
 
 
+def named_for_auditors() -> list[str]:
+    """The named queries not tagged internal (``jixiao query`` lists these)."""
+    return [n for n in list_queries() if "internal" not in metadata(load_query(n)).get("tags", "")]
+
+
+def page_text(name: str) -> str:
+    """The first page of 100 rows: the query's own ``page=offset`` slot, else ``LIMIT 100``."""
+    query = prepared(name)
+    if "offset" in query.slots.get("page", ()):
+        return query.bind({"limit": 100, "offset": 0}, {"page": "offset"})[0]
+    return query.bind({})[0] + "LIMIT 100\n"
+
+
+def _run(store: ox.Store, text: str) -> tuple[float, float, int]:
+    """(wall s, CPU s, rows) of one run of ``text``, the answer read whole."""
+    start, used = time.perf_counter(), time.process_time()
+    rows = sum(1 for _ in query(store, text))  # type: ignore[union-attr]
+    return time.perf_counter() - start, time.process_time() - used, rows
+
+
+def time_named(store_dir: Path, names: list[str], repeat: int = 2) -> None:
+    """Per named query, on a store opened for it: the first page cold (the first query after
+    opening) and warm (best of ``repeat``), then the full answer warm, its rows and rows/s."""
+    print(f"{'query':38s} {'page cold':>9s} {'warm':>7s} {'cpu':>6s} {'full':>8s} {'cpu':>7s}"
+          f" {'rows':>8s} {'rows/s cpu':>10s}", flush=True)  # fmt: skip
+    for name in names:
+        store = ox.Store.read_only(str(store_dir))
+        page, full = page_text(name), prepared(name).bind({})[0]
+        cold = _run(store, page)[0]
+        warm = min(_run(store, page) for _ in range(repeat))
+        whole = min(_run(store, full) for _ in range(repeat))
+        print(f"{name:38s} {cold * 1e3:7.0f}ms {warm[0] * 1e3:5.0f}ms {warm[1] * 1e3:4.0f}ms "
+              f"{whole[0] * 1e3:6.0f}ms {whole[1] * 1e3:5.0f}ms {whole[2]:8d} "
+              f"{whole[2] / max(whole[1], 1e-6):10,.0f}", flush=True)  # fmt: skip
+
+
 def time_prepared_rest(store_dir: Path, repeat: int = 3) -> None:
     """The REST lacks page + total read from the prepared facts: cold (the first query of a
     store just opened) and warm (best of ``repeat``)."""
@@ -255,6 +291,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="processes that build documents")
     parser.add_argument("--refresh-sets", action="store_true",
                         help="recompute an existing store's indicator-set keys")  # fmt: skip
+    parser.add_argument("--named", nargs="*", metavar="NAME",
+                        help="time named queries' first page and whole answer")  # fmt: skip
     parser.add_argument("--reuse", action="store_true", help="time queries on an existing store")
     parser.add_argument("--rest", action="store_true", help="also time the REST list queries")
     parser.add_argument("--paging", action="store_true", help="deep pages: OFFSET vs after=")
@@ -272,6 +310,8 @@ def main() -> None:
         print(f"indicator-set keys recomputed in {refresh_set_keys(args.store):,.1f} s", flush=True)
     if args.prepared:  # first: the cold figure is the first query after opening
         time_prepared_rest(args.store, args.repeat)
+    if args.named is not None:
+        time_named(args.store, args.named or named_for_auditors(), args.repeat)
     time_queries(args.store, args.queries, args.repeat)
     if args.rest:
         time_rest(args.store, args.repeat)
