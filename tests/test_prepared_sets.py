@@ -117,26 +117,3 @@ def test_a_project_listed_twice_with_different_sets(synthetic: ox.Store) -> None
     found = _rows(synthetic, "copied_indicator_sets")
     assert {small, large} in [{row[0], row[3]} for row in found]
     assert found == _rows(synthetic, "copied_indicator_sets_scan")
-
-
-@pytest.mark.parametrize(
-    ("name", "threshold"),
-    [("satisfaction_targets_below", None), ("satisfaction_targets_below", "95")],
-)
-def test_reformulated_queries_as_their_scanning_texts(
-    synthetic: ox.Store, name: str, threshold: str | None
-) -> None:
-    """The same rows as the scanning text (ties in the sort may come in another order)."""
-    subst = None
-    if threshold:
-        decimal = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
-        subst = {ox.Variable("threshold"): ox.Literal(threshold, datatype=decimal)}
-
-    def rows(query: str) -> list[tuple[str, ...]]:
-        result = synthetic.query(load_query(query), substitutions=subst)
-        assert isinstance(result, ox.QuerySolutions)
-        return sorted(tuple("" if t is None else t.value for t in row) for row in result)
-
-    found = rows(name)
-    assert len(found) > 10
-    assert found == rows(name + "_scan")
