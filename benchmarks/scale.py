@@ -329,9 +329,9 @@ SATISFACTION_BELOW_SQL = f"""SELECT project, year, unit, name, comparator, numbe
 
 
 def compare_reformulated(store_dir: Path, parquet: Path, repeat: int, scans: set[str]) -> None:
-    """Issue #16's reformulated questions (copied indicator sets on prepared keys; satisfaction
-    targets below a threshold by LATERAL lookups), beside DuckDB and beside the scanning texts
-    they replace for the names in ``scans`` (copied sets' is quadratic: hours at 10⁵)."""
+    """Issue #16's questions not in :func:`compare` (copied indicator sets on prepared keys;
+    satisfaction targets below a threshold, in % or 分), beside DuckDB and beside the scanning
+    texts (``queries/NAME_scan.rq``) for the names in ``scans`` (copied sets': quadratic)."""
     steps = [("copied indicator sets", "copied_indicator_sets", COPIED_SQL),
              ("satisfaction targets below (% or 分)", "satisfaction_targets_below",
               SATISFACTION_BELOW_SQL)]  # fmt: skip
