@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterator
 from itertools import combinations
+from typing import Protocol
 
 import pyoxigraph as ox
 
@@ -42,6 +44,14 @@ KEY_NAMES = 4  # names in a key of a small set
 SMALL, LARGE = 20, 15  # k-keys up to SMALL names, 1-keys from LARGE (≤ ¾ of SMALL + 1)
 _HAS = ox.NamedNode(str(JX.hasIndicator))
 _NAME = ox.NamedNode(str(JX.name))
+
+
+class Graph(Protocol):
+    """What is read of a document's graph: an ``ox.Store`` or ``graph.prepared``'s view."""
+
+    def quads_for_pattern(
+        self, s: ox.NamedNode | None, p: ox.NamedNode | None, o: ox.Term | None
+    ) -> Iterator[ox.Quad]: ...
 
 
 def _sha1(text: str) -> str:
@@ -82,7 +92,7 @@ def signature(names: set[str]) -> str:
     return _sha1("\x01".join(sorted(names)))
 
 
-def project_names(graph: ox.Store) -> dict[str, set[str]]:
+def project_names(graph: Graph) -> dict[str, set[str]]:
     """Project IRI → the distinct ``jx:name`` of its indicators in ``graph``."""
     names: dict[str, set[str]] = defaultdict(set)
     for quad in graph.quads_for_pattern(None, _HAS, None):
@@ -95,7 +105,7 @@ def _lit(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def set_facts(graph: ox.Store) -> list[str]:
+def set_facts(graph: Graph) -> list[str]:
     """N-Triples lines (without the final newline) of the set keys and signatures of every
     project with indicators in ``graph``, one document's graph."""
     key, sig = f"<{JX.setKey}>", f"<{JX.setSignature}>"
