@@ -42,7 +42,14 @@ from jixiao.graph import iris
 from jixiao.graph.backend import replace_graphs
 from jixiao.graph.build import build_document
 from jixiao.graph.commitments import commitments_report
-from jixiao.graph.ingest import DocResult, Loaded, _has_links, link_documents, read_one
+from jixiao.graph.ingest import (
+    DocResult,
+    Loaded,
+    doc_result,
+    has_links,
+    link_documents,
+    read_one,
+)
 from jixiao.graph.prepared import facts_graph, prepared_facts
 from jixiao.graph.store import JX, ensure_ontology
 from jixiao.graph.validation import report_graph, validate_and_store
@@ -203,24 +210,14 @@ def ingest_on_cluster(
     stored = _stored_hashes(store) if not force else {}
     for i, summary in read.items():
         doc = summary.doc
-        result = results[i] = DocResult(
-            doc.path,
-            "stored",
-            document=iris.document_iri(doc),
-            department=doc.department,
-            fiscal_year=doc.fiscal_year,
-            kind=doc.kind,
-            projects=len(doc.projects),
-            indicators=summary.indicators,
-            seconds=summary.seconds,
-            issues=[issue.code for issue in doc.issues],
-            commitments=summary.commitments,
+        result = results[i] = doc_result(
+            doc, summary.seconds, summary.indicators, summary.commitments
         )
         mine = links.get(doc.path, [])
         if (
             not force
             and stored.get(result.document) == summary.sha256
-            and _has_links(store, result.document, mine)
+            and has_links(store, result.document, mine)
         ):
             result.status = "unchanged"
             if validate and not store.contains_named_graph(

@@ -148,7 +148,34 @@ def link_documents(docs: Sequence[Document]) -> dict[str, list[tuple[str, str, s
     return out
 
 
-def _has_links(store: ox.Store, graph: str, links: Iterable[tuple[str, str, str]]) -> bool:
+def doc_result(
+    doc: Document,
+    seconds: float,
+    indicators: int | None = None,
+    commitments: list[dict[str, object]] | None = None,
+) -> DocResult:
+    """The :class:`DocResult` of a read document, status ``stored`` until told otherwise.
+    ``indicators`` and ``commitments`` are counted from ``doc`` unless given (a Dask
+    worker gives them, having sent back a copy of the document without its indicators)."""
+    return DocResult(
+        doc.path,
+        "stored",
+        document=iris.document_iri(doc),
+        department=doc.department,
+        fiscal_year=doc.fiscal_year,
+        kind=doc.kind,
+        projects=len(doc.projects),
+        indicators=(
+            indicators if indicators is not None else sum(len(p.indicators) for p in doc.projects)
+        ),
+        seconds=seconds,
+        issues=[i.code for i in doc.issues],
+        commitments=commitments if commitments is not None else commitments_report(doc),
+    )
+
+
+def has_links(store: ox.Store, graph: str, links: Iterable[tuple[str, str, str]]) -> bool:
+    """Whether the named graph ``graph`` already holds every link triple of ``links``."""
     g = ox.NamedNode(graph)
     for s, term, o in links:
         pattern = (ox.NamedNode(s), ox.NamedNode(JX + term), ox.NamedNode(o), g)
@@ -188,19 +215,7 @@ def ingest_paths(
             continue
         loaded.append(item)
         doc = item.doc
-        result = DocResult(
-            doc.path,
-            "stored",
-            document=iris.document_iri(doc),
-            department=doc.department,
-            fiscal_year=doc.fiscal_year,
-            kind=doc.kind,
-            projects=len(doc.projects),
-            indicators=sum(len(p.indicators) for p in doc.projects),
-            seconds=item.seconds,
-            issues=[i.code for i in doc.issues],
-            commitments=commitments_report(doc),
-        )
+        result = doc_result(doc, item.seconds)
         results.append(result)
         by_path[doc.path] = result
     links = link_documents([item.doc for item in loaded])
@@ -262,7 +277,7 @@ def prepare_one(
     if (
         not force
         and stored_sha256(store, document) == item.sha256
-        and _has_links(store, document, links)
+        and has_links(store, document, links)
     ):
         result.status = "unchanged"
         if validate and not store.contains_named_graph(ox.NamedNode(report)):
