@@ -8,7 +8,13 @@ with the wall-clock time, the rate, and the speed-up of 2 workers against 1 meas
 the same run. The *parallel* speed-up is that of the worker stages (their summed seconds
 over the time they had), the store's write being serial by design (graph/distributed.py).
 The load average of the machine before and after is printed too (other work on it slows
-either run).
+either run), and, since a shared machine's wall clock says little, CPU time: the worker
+processes' (``process_time`` on each, asked before and after the run: everything a worker
+did, Dask's own work and the transfers included) and the client's (link and write). The
+CPU-based speed-up is ``workers × (worker CPU s with 1) / (worker CPU s with N)``: what N
+workers would give with a core each, if nothing else ran. ``span`` is the wall time from
+the start to the last document built on a worker: the worker stages' own wall clock,
+which the client's writes do not hold back unless they share its cores.
 
     python benchmarks/dask_ingest.py --indicators 100000 [--per-document 2000]
 """
@@ -19,6 +25,8 @@ import argparse
 import os
 import sys
 import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,18 +42,31 @@ def load() -> str:
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} cores)"
 
 
-def run(paths: list[Path], workers: int, root: Path, validate: bool) -> Stages:
+@dataclass
+class Run:
+    stages: Stages
+    worker_cpu: float  # seconds, summed over the worker processes
+    client_cpu: float
+    load: str
+
+
+def run(paths: list[Path], workers: int, root: Path, validate: bool) -> Run:
     store = open_store(root / f"store-{workers}")
     stages = Stages()
     with cluster(workers) as client:
-        client.run(lambda: None)  # type: ignore[attr-defined]  # workers up before the clock
+        before = client.run(time.process_time)  # type: ignore[attr-defined]  # workers up
+        client_before = time.process_time()
         results = ingest_on_cluster(
             paths, store, client, progress=_progress, validate=validate, stages=stages
         )
+        client_cpu = time.process_time() - client_before
+        after = client.run(time.process_time)  # type: ignore[attr-defined]
     failed = [r for r in results if r.status != "stored"]
     assert not failed, failed[:3]
+    assert set(after) == set(before), "a worker was replaced during the run"
     store.flush()
-    return stages
+    worker_cpu = sum(after[w] - before[w] for w in after)
+    return Run(stages, worker_cpu, client_cpu, load())
 
 
 def _progress(done: int, total: int, result: object) -> None:
@@ -53,14 +74,17 @@ def _progress(done: int, total: int, result: object) -> None:
         print(f"  {done}/{total} documents, {load()}", file=sys.stderr, flush=True)
 
 
-def row(name: str, stages: Stages, indicators: int, reference: Stages | None) -> str:
-    worker = stages.read + stages.build + stages.validate
-    busy = stages.wall - stages.link
-    ratio = f"{reference.wall / stages.wall:>6.2f}x" if reference else "  1.00x"
+def row(name: str, got: Run, indicators: int, reference: Run | None) -> str:
+    stages = got.stages
+    ref = reference or got
+    workers = int(name)
+    cpu_up = workers * ref.worker_cpu / got.worker_cpu
     return (
-        f"{name:<10} {stages.read:>7.1f} {stages.build:>7.1f} {stages.validate:>8.1f} "
-        f"{stages.link:>6.1f} {stages.write:>7.1f} {stages.wall:>7.1f} "
-        f"{indicators / stages.wall:>8.0f} {worker / busy:>8.2f} {ratio}"
+        f"{name:<8} {stages.read:>7.1f} {stages.build:>7.1f} {stages.validate:>8.1f} "
+        f"{stages.link:>6.1f} {stages.write:>7.1f} {stages.workers_span:>7.1f} "
+        f"{stages.wall:>7.1f} {indicators / stages.wall:>7.0f} {got.worker_cpu:>8.1f} "
+        f"{got.client_cpu:>8.1f} {ref.stages.wall / stages.wall:>6.2f}x "
+        f"{ref.stages.workers_span / stages.workers_span:>6.2f}x {cpu_up:>6.2f}x"
     )
 
 
@@ -76,20 +100,22 @@ def main(argv: list[str] | None = None) -> None:
         paths = write_corpus(root / "corpus", args.indicators, args.per_document)
         print(f"{len(paths)} documents, {args.indicators} indicators; before: {load()}")
         print(
-            f"{'workers':<10} {'read s':>7} {'build s':>7} {'valid. s':>8} {'link s':>6} "
-            f"{'write s':>7} {'wall s':>7} {'ind./s':>8} {'busy':>8} {'speed-up':>7}"
+            f"{'workers':<8} {'read s':>7} {'build s':>7} {'valid. s':>8} {'link s':>6} "
+            f"{'write s':>7} {'span s':>7} {'wall s':>7} {'ind./s':>7} {'wkr cpu':>8} "
+            f"{'cli cpu':>8} {'wall':>7} {'span':>7} {'cpu':>7}  (speed-ups)"
         )
         reference = None
         for workers in range(1, args.max_workers + 1):
-            stages = run(paths, workers, root, not args.no_validate)
-            print(row(f"{workers}", stages, args.indicators, reference), flush=True)
-            reference = reference or stages
-            worker = stages.read + stages.build + stages.validate
+            got = run(paths, workers, root, not args.no_validate)
+            print(row(f"{workers}", got, args.indicators, reference), flush=True)
+            reference = reference or got
+            stages = got.stages
             print(
-                f"{'':<10} worker stages {worker:.1f} s of work in {stages.wall:.1f} s; "
-                f"write (the store, one writer) {stages.write / stages.wall:.0%} of the wall "
-                f"time; {stages.written_triples / max(stages.write, 1e-9):,.0f} triples/s "
-                f"written; after: {load()}",
+                f"{'':<8} write (the store: the client, one writer) {stages.write:.1f} s = "
+                f"{stages.write / stages.wall:.0%} of the wall time, "
+                f"{stages.written_triples / max(stages.write, 1e-9):,.0f} triples/s; worker "
+                f"CPU {got.worker_cpu / args.indicators * 1e3:.2f} ms per indicator; "
+                f"after: {got.load}",
                 flush=True,
             )
 

@@ -83,6 +83,7 @@ class Built:
     triples: int
     build_seconds: float
     validate_seconds: float
+    finished: float = 0.0  # time.time() on the worker when it was built
 
 
 @dataclass(slots=True)
@@ -96,6 +97,7 @@ class Stages:
     validate: float = 0.0
     write: float = 0.0
     wall: float = 0.0
+    workers_span: float = 0.0  # from the start to the last document built on a worker
     written_triples: int = 0
     lost: list[str] = field(default_factory=list)
 
@@ -141,6 +143,7 @@ def build_task(
         text.count("\n"),
         built - start,
         done - built,
+        time.time(),
     )
 
 
@@ -181,7 +184,7 @@ def ingest_on_cluster(
     from distributed import as_completed
 
     stages = stages if stages is not None else Stages()
-    wall = time.perf_counter()
+    wall, began = time.perf_counter(), time.time()
     ensure_ontology(store)
     names = [str(p) for p in paths]
     reads = client.map(read_task, names, encoding=encoding, pure=False)  # type: ignore[attr-defined]
@@ -241,6 +244,7 @@ def ingest_on_cluster(
             result.status, result.error = "error", _lost(result.path, error)
             stages.lost.append(result.path)
         else:
+            stages.workers_span = max(stages.workers_span, built.finished - began)
             _write(store, built, result, stages)
         future.release()
         done += 1
