@@ -45,6 +45,7 @@ from jixiao.graph.remote_layout import DATA_GRAPHS, INTERNAL, UNION_GRAPH
 __all__ = ["DATA_GRAPHS", "INTERNAL", "UNION_GRAPH", "RemoteStore", "StoreError", "open_remote"]
 
 GRAPH_LIST_SECONDS = 5.0
+NO_GRAPH = INTERNAL + "no-graph"  # never written: the named graphs of a dataset with none
 KINDS = ("oxigraph", "virtuoso", "generic")
 _PATHS = {  # kind → (query, update, graph store) paths; with credentials for Virtuoso
     "oxigraph": ("/query", "/update", "/store"),
@@ -248,13 +249,18 @@ class RemoteStore:
             form += [("default-graph-uri", g.value) for g in default_graph]
         elif self.union_graph is not None and named_graphs is None:
             form.append(("default-graph-uri", self.union_graph))
+        named: set[str] | None = None
         if named_graphs is not None:
-            form += [("named-graph-uri", g.value) for g in named_graphs]
+            named = {g.value for g in named_graphs}
         elif self.union_graph is not None and _USES_GRAPHS.search(text):
             # the graphs named in the query too: Virtuoso answers ASK { GRAPH <g> … } true,
             # and COUNT 1, for a <g> that the list lacks
             named = {*self.graph_names(), *_NAMED.findall(text)}
-            form += [("named-graph-uri", g) for g in sorted(named)]
+        if named is not None:
+            # an empty list is no list: Virtuoso's GRAPH ?g would then range over all its
+            # graphs, its system graphs too (2,496 triples on an empty store); a graph never
+            # written keeps the dataset empty
+            form += [("named-graph-uri", g) for g in sorted(named or {NO_GRAPH})]
         response = self.request(
             "POST",
             self.endpoints.query,
