@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import sys
@@ -214,6 +215,15 @@ def _time_queries(
         )
 
 
+def _cpu(pid: int | None) -> float:
+    """CPU seconds (user + system, all threads) of a process so far; 0 where /proc is not."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _past(until: str | None) -> bool:
     return until is not None and _now()[:5] >= until
 
@@ -251,10 +261,11 @@ def main(argv: list[str] | None = None) -> None:
         ExitStack() as stack,
     ):
         root = Path(tmp)
-        stores = {}
+        stores, pids = {}, {}
         for kind in args.servers.split(","):
             running = stack.enter_context(servers.server(kind, root))
             stores[kind] = open_remote(running.url, env=running.env, write=True)
+            pids[kind] = running.process.pid if running.process else None
         client = stack.enter_context(cluster(args.workers))
         reached = 0
         slow: dict[str, str] = {
@@ -275,9 +286,14 @@ def main(argv: list[str] | None = None) -> None:
             step = sum(1 for _ in paths) * per_document
             for kind, store in stores.items():
                 stages = Stages()
+                server_cpu = _cpu(pids[kind])
+                worker_cpu = client.run(time.process_time)  # type: ignore[attr-defined]
                 results = ingest_on_cluster(
                     paths, store, client, validate=args.validate, stages=stages
                 )
+                server_cpu = _cpu(pids[kind]) - server_cpu
+                after = client.run(time.process_time)  # type: ignore[attr-defined]
+                worker_cpu = sum(after[w] - worker_cpu.get(w, after[w]) for w in after)
                 failed = [r.error for r in results if r.status == "error"]
                 worker = stages.read + stages.build + stages.validate
                 print(
@@ -288,6 +304,10 @@ def main(argv: list[str] | None = None) -> None:
                     f"read {stages.read:.1f} build {stages.build:.1f} validate "
                     f"{stages.validate:.1f}); link {stages.link:.1f} s; write {stages.write:.1f} s "
                     f"({2 * stages.written_triples / max(stages.write, 1e-9):.0f} quads/s); "
+                    f"CPU: server {server_cpu:.1f} s "
+                    f"({2 * stages.written_triples / max(server_cpu, 1e-9):.0f} quads per "
+                    f"server CPU s), workers {worker_cpu:.1f} s "
+                    f"({step / max(worker_cpu, 1e-9):.0f} indicators per worker CPU s); "
                     f"{load()}",
                     flush=True,
                 )
