@@ -283,11 +283,13 @@ def prepare_one(
         if validate and not store.contains_named_graph(ox.NamedNode(report)):
             result.status = "validated"
             text = document_ntriples(store, document)
-            report_nt = validate_text(text, document, engine).report_nt
+            validation = validate_text(text, document, engine, keep=True)
             # the facts count the report's findings: written again with it
             return {
-                report: report_nt,
-                facts_graph(document): prepared_facts(document, text, report_nt),
+                report: validation.report_nt,
+                facts_graph(document): prepared_facts(
+                    document, text, validation.report_nt, validation.staged
+                ),
             }
         return {}
     triples = build_document(item.doc, item.sha256, links)
@@ -303,18 +305,3 @@ def prepare_one(
     # the store the document was validated on, which holds it already)
     graphs[facts_graph(document)] = prepared_facts(document, text, graphs[report], staged)
     return graphs
-
-
-def _store_one(
-    store: ox.Store,
-    item: Loaded,
-    result: DocResult,
-    links: list[tuple[str, str, str]],
-    force: bool,
-    validate: bool,
-    engine: str = "compiled",
-) -> None:
-    """Store one document and its report in one transaction (module notes)."""
-    graphs = prepare_one(store, item, result, links, force, validate, engine)
-    if graphs:
-        replace_graphs(store, graphs)
