@@ -121,11 +121,16 @@ def test_totals_count_each_project_once(store: ox.Store) -> None:
     assert sum(int(r["indicators"] or 0) for r in totals) == 404
 
 
-def test_findings_are_the_reports(store: ox.Store) -> None:
+def report_findings(store: ox.Store) -> dict[str, str]:
+    """Findings per severity counted in the stored report graphs."""
     counted = """SELECT ?s (COUNT(?r) AS ?n) WHERE { GRAPH ?g {
       ?r <http://www.w3.org/ns/shacl#resultSeverity> ?sev }
       FILTER(STRENDS(STR(?g), "/report")) BIND(STRAFTER(STR(?sev), "#") AS ?s) } GROUP BY ?s"""
-    expected = {r["s"].value: r["n"].value for r in store.query(counted)}  # type: ignore[union-attr,index]
+    return {r["s"].value: r["n"].value for r in store.query(counted)}  # type: ignore[union-attr,index]
+
+
+def test_findings_are_the_reports(store: ox.Store) -> None:
+    expected = report_findings(store)
     assert expected, "the samples have findings"
     got = {r["severity"]: r["findings"] for r in rows(store, "prepared_findings")}
     assert got == expected

@@ -14,7 +14,7 @@ from benchmarks.synth import make_document
 from jixiao.graph.ingest import ingest_paths
 from jixiao.graph.prepared import facts_graph, stale_facts
 from jixiao.graph.store import open_store, remove_document
-from tests.test_prepared import documents, rows
+from tests.test_prepared import documents, report_findings, rows
 
 JX = "https://w3id.org/jixiao/ontology#"
 
@@ -82,10 +82,7 @@ def test_a_report_written_later_refreshes_the_findings(tmp_path: Path) -> None:
     assert first.status == "stored" and rows(store, "prepared_findings") == []
     (again,) = ingest_paths([path], store, validate=True)
     assert again.status == "validated"
-    counted = """SELECT ?s (COUNT(?r) AS ?n) WHERE { GRAPH ?g {
-      ?r <http://www.w3.org/ns/shacl#resultSeverity> ?sev }
-      FILTER(STRENDS(STR(?g), "/report")) BIND(STRAFTER(STR(?sev), "#") AS ?s) } GROUP BY ?s"""
-    expected = {r["s"].value: r["n"].value for r in store.query(counted)}  # type: ignore[union-attr,index]
+    expected = report_findings(store)
     assert expected, "the synthetic document has findings"
     got = {r["severity"]: r["findings"] for r in rows(store, "prepared_findings")}
     assert got == expected
