@@ -15,12 +15,20 @@ def iri(value: str) -> str:
     return f"<{value}>"
 
 
+def _escaped(value: str) -> str:
+    # str.translate walks every character through a dict (≈ 10 µs for a short Chinese
+    # name); most strings have nothing to escape, and four `in` tests are ≈ 10× cheaper
+    if "\\" in value or '"' in value or "\n" in value or "\r" in value:
+        return value.translate(_ESCAPES)
+    return value
+
+
 def string(value: str) -> str:
-    return f'"{value.translate(_ESCAPES)}"'
+    return f'"{_escaped(value)}"'
 
 
 def zh(value: str) -> str:
-    return f'"{value.translate(_ESCAPES)}"@zh'
+    return f'"{_escaped(value)}"@zh'
 
 
 def decimal(value: Decimal) -> str:
