@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from jixiao.extract.lexicon import framework_segmenter
 from jixiao.extract.normalize import canonical, to_simplified
 from jixiao.extract.records import Indicator
 from jixiao.extract.semantics.direction import (
@@ -56,25 +57,10 @@ _SATISFACTION_TAIL_RE = re.compile(r"^(?:度|率|程度|度指数|指数)?$")
 SATISFACTION_KEY = "满意度"
 
 
-@lru_cache(maxsize=1)
-def _segmenter():  # -> jieba.Tokenizer (untyped library)
-    """A private jieba tokenizer that knows the framework's words (as the spaCy pipeline's
-    tokenizer does; the global one is left to the other readers)."""
-    import jieba
-
-    from jixiao.extract.lexicon import all_spellings
-
-    jieba.setLogLevel(60)
-    tokenizer = jieba.Tokenizer()
-    for word in all_spellings():
-        tokenizer.add_word(word, freq=10**6)
-    return tokenizer
-
-
 @lru_cache(maxsize=65536)
 def tokens(text: str) -> tuple[str, ...]:
     """The jieba words of ``text`` (no HMM: the same words on every machine)."""
-    return tuple(t for t in _segmenter().cut(text, HMM=False) if t.strip())
+    return tuple(t for t in framework_segmenter().cut(text, HMM=False) if t.strip())
 
 
 def _fold(name: str) -> str:

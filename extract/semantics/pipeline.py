@@ -1,7 +1,9 @@
 """The spaCy pipeline for Chinese indicator text: registered parts and the loader.
 
-- ``jixiao.JiebaTokenizer.v1``: a private jieba tokenizer (never the global one, which
-  other readers use) that knows the framework's labels as words; no model is downloaded.
+- ``jixiao.JiebaTokenizer.v1``: words from a private jieba tokenizer (never the global
+  one, which other readers use) that knows the framework's labels as words
+  (:func:`extract.lexicon.framework_segmenter`, shared with the indicator library); no
+  model is downloaded.
 - ``jx_direction``: a rule component (spaCy ``Matcher`` over jieba tokens) marking
   inverse indicators — 不满意率, 投诉率, 差错率, 故障率: lower is better — as
   ``doc._.lower_is_better``; the target's comparator (``≤``) confirms it where present.
@@ -22,7 +24,7 @@ from spacy.tokens import Doc, Token
 from spacy.util import registry
 from spacy.vocab import Vocab
 
-from jixiao.extract.lexicon import all_spellings
+from jixiao.extract.lexicon import framework_segmenter
 from jixiao.extract.semantics import direction, features  # features registers the architecture
 
 HERE = Path(__file__).resolve().parent
@@ -37,14 +39,9 @@ class JiebaTokenizer:
     """Text → Doc with jieba's words; spaces kept as whitespace, not tokens. Indicator
     names repeat across projects and years, so the cut of a text is cached."""
 
-    def __init__(self, vocab: Vocab, words: list[str]) -> None:
-        import jieba
-
-        jieba.setLogLevel(60)
+    def __init__(self, vocab: Vocab, segmenter: object) -> None:
         self.vocab = vocab
-        self._jieba = jieba.Tokenizer()
-        for word in words:
-            self._jieba.add_word(word, freq=10**6)
+        self._jieba = segmenter  # a jieba.Tokenizer (untyped library)
         self._cut = lru_cache(maxsize=65536)(self._cut_uncached)
 
     def _cut_uncached(self, text: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
@@ -80,7 +77,7 @@ class JiebaTokenizer:
 @registry.tokenizers("jixiao.JiebaTokenizer.v1")
 def make_tokenizer():
     def create(nlp: Language) -> JiebaTokenizer:
-        return JiebaTokenizer(nlp.vocab, all_spellings())
+        return JiebaTokenizer(nlp.vocab, framework_segmenter())
 
     return create
 
