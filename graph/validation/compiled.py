@@ -271,8 +271,9 @@ class Staging:
         :class:`SyntaxError` if the text is not N-Triples."""
         store = self.store()
         if ntriples:
-            # the bulk loader: faster than a transaction, and this store is private
-            store.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(document))
+            # a transaction: in memory it costs less CPU than the bulk loader (0.36 s against
+            # 0.43–0.52 s for 160,000 triples), whose threads compete with the writer's
+            store.load(ntriples, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(document))
         validation = validate_document_sparql(store, document, self.checks)[0]
         validation.triples = ntriples.count(b"\n" if isinstance(ntriples, bytes) else "\n")
         if keep:
