@@ -37,6 +37,22 @@ findings) identical. The goal of 3,000 indicators/s at 10⁵ is 4.4× the rate a
 the store itself bulk-loads the same quads in that run (683 indicators/s): no write path
 into this store on this machine reaches it; fewer quads per indicator, or more machines
 (issue #17), would.
+
+The same command on the **idle** machine (main at 7121e13, load average 0.1–1.3, nothing
+else running): 101,509 indicators, 8,149,114 quads (80 an indicator since the lacks ranks
+and tallies): ingest 110.0 s (**923 indicators/s**, CPU 189.6 s), ``Store.bulk_load``
+41.8 s (2,430 indicators/s, CPU 73.6 s): **38 % by wall clock, 39 % by CPU**. A loaded
+machine slows the bulk loader (which uses both cores) more than ingest, so the wall-clock
+ratio depends on the load: 63 % at load 5–6, 50 % at load 10–12 (CPU 47 %), 38 % idle.
+
+``--alternatives`` (other write paths' upper bounds, same run, load 10–12, code of 7121e13):
+the same quads bulk-loaded **in memory** 2,215 indicators per CPU second; only the **named
+graphs** (a layout without the materialised union: 4.6 M quads) on disk 2,228 per CPU
+second; the whole store on disk 1,109. Ingest's own work besides the write (read, build,
+validate, facts) cost 0.64 ms of CPU an indicator after the cuts of commits 299bf8d–2d7825a
+(0.82 before; ``/tmp``-style phase timing of 20,000 indicators: build 5.2 → 3.9 s,
+validate 8.6 → 6.0 s). So on these 2 cores even the leanest layout measured gives at most
+2 / (0.45 + 0.64 ms) ≈ 1,800 indicators/s, under the 3,000 asked.
 """
 
 from __future__ import annotations
@@ -206,10 +222,37 @@ def _child(command: list[str], checkout: Path | None = None) -> tuple[float, flo
 
 _BULK = """
 import sys, pyoxigraph as ox
-store = ox.Store(sys.argv[2])
+store = ox.Store(sys.argv[2]) if sys.argv[2] != "-" else ox.Store()
 store.bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_QUADS)
-store.flush()
+if sys.argv[2] != "-":
+    store.flush()
 """
+
+# The named graphs' quads only: what a store without the materialised union would write.
+_NAMED_ONLY = """
+import sys, pyoxigraph as ox
+store = ox.Store.read_only(sys.argv[1])
+quads = (q for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
+ox.serialize(quads, sys.argv[2], ox.RdfFormat.N_QUADS)
+"""
+
+
+def alternatives(store: Path, dump: Path, work: Path, indicators: int) -> list[dict]:
+    """Other write paths' upper bounds, measured in the same run as ingest: the same quads
+    bulk-loaded into a store in memory (no disk), and only the named graphs' quads
+    bulk-loaded on disk (the leaner layout without the union copy)."""
+    rows = []
+    wall, cpu, _ = _child([sys.executable, "-c", _BULK, str(dump), "-"])
+    rows.append({"what": "bulk load, same quads, in memory", "s": wall, "cpu_s": cpu})
+    named = work / "named.nq"
+    _child([sys.executable, "-c", _NAMED_ONLY, str(store), str(named)])
+    wall, cpu, _ = _child([sys.executable, "-c", _BULK, str(named), str(work / "named")])
+    rows.append({"what": "bulk load, named graphs only (no union copy), on disk",
+                 "s": wall, "cpu_s": cpu})  # fmt: skip
+    for row in rows:
+        row["rate"] = indicators / row["s"]
+        row["cpu_rate"] = indicators / row["cpu_s"]
+    return rows
 
 
 def sample_check(store_dir: Path, k: int) -> tuple[int, int, bool]:
@@ -246,7 +289,12 @@ def sample_check(store_dir: Path, k: int) -> tuple[int, int, bool]:
 
 
 def through_ingest(
-    size: int, per_document: int, engine: str, sample: int, checkout: Path | None = None
+    size: int,
+    per_document: int,
+    engine: str,
+    sample: int,
+    checkout: Path | None = None,
+    compare: bool = False,
 ) -> dict:
     """The real ``jixiao ingest`` against the store's own bulk load of the same quads."""
     work = Path(tempfile.mkdtemp(prefix=f"jixiao-ingest-{size}-"))
@@ -270,8 +318,10 @@ def through_ingest(
         bulk_wall, bulk_cpu, _ = _child(
             [sys.executable, "-c", _BULK, str(dump), str(work / "bulk")]
         )
+        others = alternatives(store, dump, work, indicators) if compare else []
         documents, findings, same = sample_check(store, sample)
         return {
+            "alternatives": others,
             "indicators": indicators, "quads": quads, "engine": engine,
             "ingest_s": wall, "ingest_cpu_s": cpu,
             "bulk_s": bulk_wall, "bulk_cpu_s": bulk_cpu,
@@ -294,6 +344,11 @@ def print_ingest(row: dict) -> None:
         f"{row['ratio_cpu']:.0%} by CPU time\n"
         f"  pySHACL sample check: {row['sample']}"
     )
+    for other in row.get("alternatives", []):
+        print(
+            f"  {other['what']}: {other['s']:.1f} s, {other['rate']:,.0f} indicators/s"
+            f" (CPU {other['cpu_s']:.1f} s, {other['cpu_rate']:,.0f} indicators per CPU s)"
+        )
 
 
 def main() -> None:
@@ -311,6 +366,11 @@ def main() -> None:
     )
     parser.add_argument("--sample", type=int, default=2, help="documents checked by pySHACL")
     parser.add_argument(
+        "--alternatives",
+        action="store_true",
+        help="also bulk-load the same quads in memory, and the named graphs only on disk",
+    )
+    parser.add_argument(
         "--checkout",
         type=Path,
         help="time another version's ingest: its `pip install --no-deps --target DIR`",
@@ -318,7 +378,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.through_ingest:
         for size in (int(s.replace("_", "")) for s in args.sizes.split(",")):
-            row = through_ingest(size, args.per_document, args.engine, args.sample, args.checkout)
+            row = through_ingest(
+                size, args.per_document, args.engine, args.sample, args.checkout, args.alternatives
+            )
             print_ingest(row)
         return
     rows = []
