@@ -50,8 +50,8 @@ the same quads bulk-loaded **in memory** 2,215 indicators per CPU second; only t
 graphs** (a layout without the materialised union: 4.6 M quads) on disk 2,228 per CPU
 second; the whole store on disk 1,109. Ingest's own work besides the write (read, build,
 validate, facts) cost 0.64 ms of CPU an indicator after the cuts of commits 299bf8d–2d7825a
-(0.82 before; ``/tmp``-style phase timing of 20,000 indicators: build 5.2 → 3.9 s,
-validate 8.6 → 6.0 s). So on these 2 cores even the leanest layout measured gives at most
+(0.82 before; ``benchmarks/ingest_phases.py --indicators 20000``: build 5.2 → 3.9 s,
+validate 8.6 → 6.0 s of CPU). So on these 2 cores even the leanest layout measured gives at most
 2 / (0.45 + 0.64 ms) ≈ 1,800 indicators/s, under the 3,000 asked.
 """
 
