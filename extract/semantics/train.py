@@ -15,6 +15,9 @@ tests/corpus/labelled/classifier-heldout are never trained on.
 - ``--heldout``: accuracy on the held-out pages of a model trained on everything else.
 - ``--agreement``: how far governments agree on the category of an identical name (the
   ceiling of any reader of names where tables file the same indicator differently).
+- ``--ceiling``: the oracle figures of :mod:`.ceiling` on the real training data (the
+  label other governments print most for a normalised name, how often it is right and
+  how often it applies; the level-1 disagreements by frame).
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from spacy.util import fix_random_seed, minibatch
 from thinc.api import Adam
 
 from jixiao.extract.normalize import _TRAD, to_simplified  # _TRAD: traditional ↔ simplified pairs
-from jixiao.extract.semantics import classifier, cues, pipeline
+from jixiao.extract.semantics import ceiling, classifier, cues, pipeline
 from jixiao.extract.semantics.classifier import LEVEL2_PREFIX
 from jixiao.extract.semantics.features import as_text, clean_name
 from jixiao.extract.semantics.labels import (
@@ -311,6 +314,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="how far governments agree on the categories of identical names, then exit",
     )
     parser.add_argument(
+        "--ceiling",
+        action="store_true",
+        help="oracle figures: what other governments print for the same name, then exit",
+    )
+    parser.add_argument(
         "--heldout",
         action="store_true",
         help="accuracy on the held-out pages (tests/corpus/labelled/classifier-heldout)",
@@ -329,6 +337,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.agreement:
         everyone = real + list(sample_examples(sorted(args.samples.glob("*.txt"))))
         result = {level: agreement(everyone, level) for level in ("level1", "level2")}
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    if args.ceiling:
+        years = ceiling.document_years(args.corpus.parent)
+        everyone = list(sample_examples(sorted(args.samples.glob("*.txt"))))
+        result = ceiling.ceiling(real, government_key, years, everyone)
         print(json.dumps(result, ensure_ascii=False))
         return 0
     if args.heldout:
@@ -357,6 +371,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"switch {s1} / {s2}: {acc}", file=sys.stderr)
         result = {"folds": args.cv, "by": args.by, "in_order": accuracy(pairs)}
         result["one_by_one"] = accuracy(alone)
+        years = ceiling.document_years(args.corpus.parent)
+        errors = [(e, g.level1) for e, g in pairs if e.level1 and g.level1]
+        result["level1_errors_by_frame"] = ceiling.frames(errors, years)
         print(json.dumps(result, ensure_ascii=False))
         return 0
     nlp = train(real + sample)
