@@ -51,6 +51,7 @@ from jixiao.graph.ingest import (
     read_one,
 )
 from jixiao.graph.prepared import facts_graph, prepared_facts
+from jixiao.graph.prepared_projects import with_project_facts
 from jixiao.graph.store import JX, ensure_ontology
 from jixiao.graph.validation import report_graph, validate_and_store
 from jixiao.graph.validation import validate as validate_text
@@ -259,7 +260,7 @@ def _write(store: ox.Store, built: Built, result: DocResult, stages: Stages) -> 
     stages.validate += built.validate_seconds
     start = time.perf_counter()
     try:
-        replace_graphs(store, built.graphs)
+        replace_graphs(store, with_project_facts(store, built.graphs))  # type: ignore[arg-type]
     except Exception as error:  # this document only: the others go on
         result.status = "error"
         result.error = f"{result.path}: could not be stored ({type(error).__name__}: {error})"

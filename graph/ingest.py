@@ -41,6 +41,7 @@ from jixiao.graph import iris
 from jixiao.graph.build import build_document
 from jixiao.graph.commitments import commitments_report
 from jixiao.graph.prepared import facts_graph, prepared_facts
+from jixiao.graph.prepared_projects import with_project_facts
 from jixiao.graph.store import JX, ensure_ontology, stored_sha256
 from jixiao.graph.store_batch import replace_graphs
 from jixiao.graph.validation import document_ntriples, engine_name, report_graph
@@ -241,8 +242,8 @@ def ingest_paths(
                 following = loaded[k + 1] if k + 1 < len(loaded) else None
                 if following is not None and _iri(following) != result.document:
                     pending = pool.submit(prepare, following)  # else: after this write
-                if graphs:
-                    replace_graphs(store, graphs)
+                if graphs:  # with the project facts of the union it makes, read now
+                    replace_graphs(store, with_project_facts(store, graphs))
             except Exception as error:  # this document only: the others go on
                 result.status = "error"
                 result.error = (

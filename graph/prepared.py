@@ -9,16 +9,14 @@ replaces them whole, and a killed process leaves both or neither.
 
 What a facts graph holds (terms in ``ontology/jx.ttl``):
 
-- for each project that has indicators in this document and a fiscal year: ``jx:sortKey``
-  (``year U+0001 unit U+0001 name U+0001 IRI``: one string comparison orders a list by year,
-  unit and name) and ``jx:inSet`` links to the prepared project sets of its unit and year:
-  all projects, those with indicators, those lacking each category (the complement of
-  ``jx:coversCategory``), those lacking none (``jx:coversAllCategories``: the overview's
-  "all four"). Membership is a triple, so a project that two documents list counts
-  once in the union default graph — a count is one index range scan. For the paged lacks
-  lists, ``jx:rankKey`` (an ``xsd:decimal``, :func:`rank_key`) on the project and the same
-  number as ``jx:memberRank`` on each lacks set it is in: a page is read off the sets'
-  members sorted on inline numbers, with no lookup per candidate (≈ 4 µs each);
+- for each project of this document with a unit and a fiscal year: ``jx:inSet`` links to the
+  prepared project sets of its unit and year that this document alone decides: all projects,
+  and those with indicators. Membership is a triple, so a project that two documents list
+  counts once in the union default graph — a count is one index range scan. Which projects
+  *lack* a category, and their ranks and sort keys, are facts of the union of the documents
+  (a project may get its satisfaction indicator from another document): they are kept per
+  unit and year by :mod:`graph.prepared_projects` and written in the same transaction
+  (:func:`with_project_facts`);
 - per unit, year and indicator category (by level 1, as
   ``queries/indicator_counts_by_unit_and_category.rq``): a ``jx:Tally`` named by the three
   (:func:`tally_iri`, the same node in every document) with ``jx:countsIndicator`` and
@@ -40,19 +38,24 @@ import pyoxigraph as ox
 
 from jixiao.graph import iris
 from jixiao.graph.namespaces import JX
+from jixiao.graph.prepared_projects import (
+    CATEGORIES,
+    projects_graph,
+    rank_key,
+    rank_reference,
+    set_iri,
+    stale_projects,
+    unit_year,
+    with_project_facts,
+)
 from jixiao.graph.prepared_sets import set_facts
 
+__all__ = ["CATEGORIES", "rank_key", "rank_reference", "set_iri"]  # with what is defined here
+
 FACTS_SUFFIX = "/facts"
-CATEGORIES = {  # local name in set IRIs → category concept
-    "output": str(JX.CategoryOutput),
-    "effect": str(JX.CategoryEffect),
-    "satisfaction": str(JX.CategorySatisfaction),
-    "cost": str(JX.CategoryCost),
-}
 SHACL = "http://www.w3.org/ns/shacl#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_SKOS_PREF = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 _N = {
     name: ox.NamedNode(str(getattr(JX, name)))
     for name in [
@@ -151,15 +154,6 @@ def _projects(graph: _Graph) -> list[_Project]:
     return found
 
 
-def _labels(graph: _Graph, nodes: Iterable[str]) -> dict[str, str]:
-    out = {}
-    for node in nodes:
-        quads = graph.quads_for_pattern(ox.NamedNode(node), _SKOS_PREF, None)
-        labels = [q.object.value for q in quads]
-        out[node] = min(labels, default="")
-    return out
-
-
 def _level1_categories(graph: _Graph) -> dict[str, str]:
     """Indicator IRI → category of its level-1 concept (frames from :mod:`graph.iris`)."""
     category = iris.frames().category
@@ -180,57 +174,6 @@ def _severities(report_nt: str | bytes) -> Counter[str]:
         if at >= 0:
             counts[line[at + len(marker) :].split(">", 1)[0]] += 1
     return counts
-
-
-RANK_REFERENCE = 100  # code points of the reference a rank is taken relative to
-_REST_CHARS = 6  # code points of the name after the shared part, 16 bits each
-_IRI_BITS = 23  # the tie-break: the first bits of the project IRI's digest
-
-
-def rank_reference(unit_label: str, year: str) -> str:
-    """What the names of a unit's projects of a year usually begin with (``广州市…中心2026年``)."""
-    return f"{unit_label}{year}年"[:RANK_REFERENCE]
-
-
-def rank_key(reference: str, name: str, project: str) -> str:
-    """The project's place in its unit's lists of a year, as an ``xsd:decimal`` lexical form:
-    one number stored inline (pyoxigraph compares decimals without reading the store, where
-    each comparison of a stored string costs ≈ 46 µs), computed from the project alone, so
-    every document computes the same. Ranks order a unit's projects by name as far as 6 code
-    points after the part the name shares with ``reference`` (:func:`rank_reference`) tell
-    them apart, then by the first 23 bits of the IRI's digest (the order of the deterministic
-    project IRIs); past that, rarely, two projects share a rank and the lists put them in IRI
-    order.
-
-    The 127 bits of a decimal's i128: 8 bits placing the name against the reference (their
-    common prefix ``c``, and whether the name continues below or above it: any fixed
-    reference keeps the order of strings), 96 bits of the 6 code points after ``c`` (each
-    ``min(cp, 0xFFFE) + 1``, 0 past the name's end), 23 bits of the IRI."""
-    ref = reference[:RANK_REFERENCE]
-    c = 0
-    while c < len(ref) and c < len(name) and name[c] == ref[c]:
-        c += 1
-    if c == len(ref):
-        place = len(ref)  # the name begins with the reference
-    elif c == len(name) or name[c] < ref[c]:
-        place = c  # below the reference: the shorter the shared part, the earlier
-    else:
-        place = 2 * len(ref) + 1 - c  # above it: the shorter the shared part, the later
-    value = place
-    rest = name[c : c + _REST_CHARS]
-    for i in range(_REST_CHARS):
-        value = (value << 16) | (min(ord(rest[i]), 0xFFFE) + 1 if i < len(rest) else 0)
-    tail = project.rsplit("/", 1)[-1]
-    digest = tail if len(tail) == 16 and all(x in "0123456789abcdef" for x in tail) else None
-    bits = int(digest or hashlib.sha1(project.encode("utf-8")).hexdigest()[:16], 16)
-    value = (value << _IRI_BITS) | (bits >> (64 - _IRI_BITS))
-    return f"{value // 10**18}.{value % 10**18:018d}"
-
-
-def set_iri(unit: str, year: str, kind: str) -> str:
-    """A prepared project set: ``all``, ``indicators`` (with indicators), ``lacks/<c>`` or
-    ``complete`` (with indicators of every category)."""
-    return f"{unit}/projects/{year}/{kind}"
 
 
 def prepared_facts(
@@ -258,15 +201,10 @@ def prepared_facts(
             "ProjectSet",
             "factsOf",
             "sourceDigest",
-            "sortKey",
-            "rankKey",
-            "memberRank",
             "inSet",
             "tallyUnit",
             "tallyYear",
-            "lacksCategory",
             "withIndicators",
-            "coversAllCategories",
             "tallyCategory",
             "countsIndicator",
             "countsProject",
@@ -281,29 +219,16 @@ def prepared_facts(
         f"<{facts}> {P['sourceDigest']} {_lit(digest)} .",
     ]
     projects = _projects(graph)
-    labels = _labels(graph, {p.unit for p in projects if p.unit})
     sets: dict[str, tuple[str, str, str]] = {}  # set IRI → (unit, year, kind)
     for proj in projects:
         if not proj.year or not proj.unit:
             continue
-        kinds = ["all"]
-        if proj.indicators:
-            name = (proj.names or [""])[0]
-            key = "\x01".join((proj.year, labels[proj.unit], name, proj.iri))
-            lines.append(f"<{proj.iri}> {P['sortKey']} {_lit(key)} .")
-            reference = rank_reference(labels[proj.unit], proj.year)
-            rank = f'"{rank_key(reference, name, proj.iri)}"^^<{XSD}decimal>'
-            lines.append(f"<{proj.iri}> {P['rankKey']} {rank} .")
-            kinds.append("indicators")
-            covers = proj.covers or set()
-            lacks = [f"lacks/{c}" for c, concept in CATEGORIES.items() if concept not in covers]
-            kinds += lacks or ["complete"]
-        for kind in kinds:
+        # what this document alone says; what the union says (lacks sets, ranks) is in the
+        # project graphs of graph/prepared_projects.py
+        for kind in ["all", "indicators"] if proj.indicators else ["all"]:
             node = set_iri(proj.unit, proj.year, kind)
             sets[node] = (proj.unit, proj.year, kind)
             lines.append(f"<{proj.iri}> {P['inSet']} <{node}> .")
-            if kind.startswith("lacks/"):  # the member's rank, read with the membership
-                lines.append(f"<{node}> {P['memberRank']} {rank} .")
     for node, (unit, year, kind) in sets.items():
         lines += [
             f"<{node}> {a} {P['ProjectSet']} .",
@@ -312,10 +237,6 @@ def prepared_facts(
         ]
         if kind != "all":
             lines.append(f'<{node}> {P["withIndicators"]} "true"^^<{XSD}boolean> .')
-        if kind.startswith("lacks/"):
-            lines.append(f"<{node}> {P['lacksCategory']} <{CATEGORIES[kind[6:]]}> .")
-        if kind == "complete":
-            lines.append(f'<{node}> {P["coversAllCategories"]} "true"^^<{XSD}boolean> .')
     lines += _indicator_tallies(graph, projects, P)
     lines += set_facts(graph)  # indicator-set keys (graph/prepared_sets.py)
     for severity, count in sorted(_severities(report_nt).items()):
@@ -366,7 +287,10 @@ def tally_iri(unit: str, year: str, category: str) -> str:
 class Stale:
     """A document whose facts graph does not describe it: ``reason`` is ``missing`` (no
     facts graph), ``changed`` (the document graph's digest is not the one the facts were
-    computed from) or ``orphan`` (facts of a document graph that is gone)."""
+    computed from, or the facts are of the layout before the project graphs) or ``orphan``
+    (facts of a document graph that is gone). Or a project graph of
+    :mod:`graph.prepared_projects` (``document`` is its name) that is not what the union
+    says: ``missing``, ``changed`` or ``orphan`` (no project of its unit and year left)."""
 
     document: str
     reason: str
@@ -375,11 +299,13 @@ class Stale:
 _DOCUMENTS = f"SELECT ?d WHERE {{ GRAPH ?d {{ ?d a <{JX.SourceDocument}> }} }}"
 _FACTS = f"""SELECT ?f ?d ?digest WHERE {{ GRAPH ?f {{
   ?f <{JX.factsOf}> ?d ; <{JX.sourceDigest}> ?digest }} }}"""
+_RANK = ox.NamedNode(str(JX.rankKey))
 
 
 def stale_facts(store: ox.Store) -> list[Stale]:
-    """Every document whose prepared facts are not current (see :class:`Stale`), sorted.
-    Reads each document graph once (a full check: about a second per 10⁵ triples)."""
+    """Every document whose prepared facts are not current, and every project graph that is
+    not (see :class:`Stale`), sorted. Reads each document graph once and prepares every
+    unit and year again (a full check: about a second per 10⁵ triples)."""
     documents = {row["d"].value for row in store.query(_DOCUMENTS)}  # type: ignore[union-attr,index]
     recorded: dict[str, set[str]] = defaultdict(set)
     for row in store.query(_FACTS):  # type: ignore[union-attr]
@@ -392,9 +318,15 @@ def stale_facts(store: ox.Store) -> list[Stale]:
             out.append(Stale(document, "orphan"))
         elif not digests:
             out.append(Stale(document, "missing"))
-        elif digests != {document_digest(store, document)}:
+        elif digests != {document_digest(store, document)} or _old_layout(store, document):
             out.append(Stale(document, "changed"))
-    return out
+    return out + [Stale(graph, reason) for graph, reason in stale_projects(store)]
+
+
+def _old_layout(store: ox.Store, document: str) -> bool:
+    """Whether the facts of ``document`` hold ranks: written before the project graphs."""
+    graph = ox.NamedNode(facts_graph(document))
+    return next(iter(store.quads_for_pattern(None, _RANK, None, graph)), None) is not None
 
 
 def _stored_ntriples(store: ox.Store, graph: str) -> bytes:
@@ -404,14 +336,22 @@ def _stored_ntriples(store: ox.Store, graph: str) -> bytes:
 
 
 def refresh_facts(store: ox.Store, documents: Iterable[str]) -> None:
-    """Recompute the facts of ``documents`` from their stored graphs (and reports), one
-    transaction each; an orphan's facts graph is removed."""
+    """Recompute the facts of ``documents`` from their stored graphs (and reports), with the
+    project graphs of the units and years they touch, one transaction each; an orphan's
+    facts graph is removed. A project graph's name among ``documents`` is prepared again."""
     from jixiao.graph.store_batch import replace_graphs
 
+    unit_years = []
     for document in documents:
-        if not store.contains_named_graph(ox.NamedNode(document)):
-            replace_graphs(store, {facts_graph(document): b""})
+        found = unit_year(document)
+        if found is not None and document == projects_graph(*found):
+            unit_years.append(found)
             continue
-        text = _stored_ntriples(store, document)
-        report = _stored_ntriples(store, document + "/report")
-        replace_graphs(store, {facts_graph(document): prepared_facts(document, text, report)})
+        facts: str | bytes = b""
+        if store.contains_named_graph(ox.NamedNode(document)):
+            text = _stored_ntriples(store, document)
+            report = _stored_ntriples(store, document + "/report")
+            facts = prepared_facts(document, text, report)
+        replace_graphs(store, with_project_facts(store, {facts_graph(document): facts}))
+    if unit_years:
+        replace_graphs(store, with_project_facts(store, {}, unit_years))

@@ -167,12 +167,16 @@ def replace_document(store: ox.Store, document: str, ntriples: str | bytes) -> N
 
 
 def remove_document(store: ox.Store, document: str) -> None:
-    """Remove ``document``'s graph with its report and its prepared facts, in one
-    transaction: facts left behind would still count the document's projects."""
+    """Remove ``document``'s graph with its report and its prepared facts, and prepare the
+    project facts of its units and years again, in one transaction: facts left behind would
+    still count the document's projects, or the categories it gave projects that other
+    documents print."""
     from jixiao.graph.prepared import facts_graph
+    from jixiao.graph.prepared_projects import with_project_facts
     from jixiao.graph.store_batch import replace_graphs
 
-    replace_graphs(store, {document: b"", document + "/report": b"", facts_graph(document): b""})
+    graphs = {document: b"", document + "/report": b"", facts_graph(document): b""}
+    replace_graphs(store, with_project_facts(store, graphs))
 
 
 _UNCOPIED = f"""

@@ -20,7 +20,8 @@ import pyoxigraph as ox
 
 from benchmarks.synth import write_corpus
 from jixiao.graph.ingest import ingest_paths
-from jixiao.graph.prepared import FACTS_SUFFIX, facts_graph
+from jixiao.graph.prepared import FACTS_SUFFIX, facts_graph, stale_facts
+from jixiao.graph.prepared_projects import is_projects_graph
 from jixiao.graph.store import ONTOLOGY_GRAPH, open_store, stored_sha256
 from jixiao.graph.validation import REPORT_SUFFIX, report_graph
 from tests.conftest import ROOT
@@ -59,6 +60,8 @@ def kill_during_ingest(corpus: list[Path], store: Path, delay: float) -> bool:
 def documents_and_reports(store_dir: Path) -> tuple[set[str], set[str]]:
     store = open_store(store_dir)  # as jixiao opens it: a killed bulk write taken back
     named = {g.value for g in store.named_graphs()} - {ONTOLOGY_GRAPH}
+    named -= {g for g in named if is_projects_graph(g)}
+    assert stale_facts(store) == []  # the project graphs too: as the union says
     graphs = {g for g in named if not g.endswith(FACTS_SUFFIX)}
     documents = {g for g in graphs if not g.endswith(REPORT_SUFFIX)}
     assert all(stored_sha256(store, d) for d in documents)  # each one whole

@@ -26,6 +26,7 @@ from jixiao.graph.prepared import (
     refresh_facts,
     stale_facts,
 )
+from jixiao.graph.prepared_projects import is_projects_graph
 from jixiao.graph.store import open_store, query
 from jixiao.queries import load_query
 from tests.conftest import SAMPLES
@@ -159,7 +160,10 @@ def test_tampered_document_is_reported_and_refreshed(tmp_path: Path) -> None:
     )
     opened.remove_graph(ox.NamedNode(facts_graph(second)))
     found = {(s.document, s.reason) for s in stale_facts(opened)}
-    assert found == {(first, "changed"), (second, "missing")}
+    # the project graphs of the second document's units and years follow its facts: gone
+    projects = {s for s in found if is_projects_graph(s[0])}
+    assert found - projects == {(first, "changed"), (second, "missing")}
+    assert projects and {reason for _, reason in projects} == {"orphan"}
     del opened  # the command opens the store itself
     gc.collect()
     cli = subprocess.run(
@@ -199,6 +203,12 @@ def test_reingest_replaces_the_facts_whole(tmp_path: Path) -> None:
     assert stale_facts(opened) == []
     members = query(opened, f"SELECT (COUNT(*) AS ?n) WHERE {{ ?p <{JX}inSet> ?s }}")
     in_graph = sum(1 for q in after if q.predicate.value == JX + "inSet")
+    in_graph += sum(  # the lacks sets: in the project graphs of its units and years
+        1
+        for g in opened.named_graphs()
+        if is_projects_graph(g.value)  # type: ignore[union-attr]
+        for _ in opened.quads_for_pattern(None, ox.NamedNode(JX + "inSet"), None, g)
+    )
     assert int(next(iter(members))["n"].value) == in_graph  # type: ignore[index,call-overload]
 
 
@@ -214,11 +224,14 @@ def test_prepared_sets_match_coverage_on_any_document(
     opened = ox.Store()
     from jixiao.graph.build import build_document
     from jixiao.graph.ingest import read_one
+    from jixiao.graph.prepared_projects import with_project_facts
 
     item = read_one(_doc_path(tmp_path, seed, indicators))
     text = build_document(item.doc, item.sha256).text()
-    opened.load(text, ox.RdfFormat.N_TRIPLES)
-    opened.load(prepared_facts("https://example.org/doc", text), ox.RdfFormat.N_TRIPLES)
+    document = "https://example.org/doc"
+    graphs = {document: text, facts_graph(document): prepared_facts(document, text)}
+    for graph in with_project_facts(opened, graphs).values():  # with the project graphs
+        opened.load(graph, ox.RdfFormat.N_TRIPLES)
     for local, concept in CATEGORIES.items():
         scan = f"""SELECT DISTINCT ?p WHERE {{ ?p <{JX}hasIndicator> ?i ; <{JX}fiscalYear> ?y
           MINUS {{ ?p <{JX}coversCategory> <{concept}> }} }}"""
@@ -245,7 +258,8 @@ def test_refresh_removes_orphan_facts(tmp_path: Path) -> None:
     ingest_paths([_doc_path(tmp_path, 5, 10)], opened, validate=False)
     (document,) = documents(opened)
     opened.remove_graph(ox.NamedNode(document))
-    assert [(s.document, s.reason) for s in stale_facts(opened)] == [(document, "orphan")]
+    stale = [(s.document, s.reason) for s in stale_facts(opened)]
+    assert [s for s in stale if not is_projects_graph(s[0])] == [(document, "orphan")]
     refresh_facts(opened, [document])
     assert stale_facts(opened) == []
     assert not opened.contains_named_graph(ox.NamedNode(facts_graph(document)))
