@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
+from jixiao.graph import store_bulk
 from jixiao.graph.store_bulk import bulk_write_new, drop_operations
 
 DEFAULT_BATCH_BYTES = 1 << 20
@@ -85,13 +86,23 @@ def replace_graphs(
     """Make each named graph of ``graphs`` hold exactly its N-Triples, in one transaction;
     :class:`SyntaxError` (nothing changed) if a text is not valid N-Triples. On a server
     (:class:`graph.remote.RemoteStore`, which replaces graphs itself): :mod:`graph.remote_write`.
-    Graphs that are all new are loaded as N-Quads (:func:`load_new_graphs`), others by a
-    SPARQL update."""
+    Graphs that are all new are loaded as N-Quads (:func:`load_new_graphs`); a large new
+    document beside graphs that exist goes through the bulk loader too, those replaced in
+    its commit transaction; anything else is one SPARQL update."""
     if not isinstance(store, ox.Store):  # told apart here, not by graph.backend: no import circle
         store.replace_graphs(dict(graphs))  # type: ignore[attr-defined]
         return
     graphs = dict(graphs)
     if load_new_graphs(store, graphs):
+        return
+    existing = {n: t for n, t in graphs.items() if store.contains_named_graph(ox.NamedNode(n))}
+    new = {n: t for n, t in graphs.items() if n not in existing}
+    lines = sum(t.count(b"\n" if isinstance(t, bytes) else "\n") for t in new.values())
+    if new and lines >= store_bulk.BULK_MIN_QUADS:
+        # a new document beside graphs that exist (the project facts of a unit and year
+        # another document wrote): the new ones through the bulk loader, the others replaced
+        # in its commit transaction
+        bulk_write_new(store, new, then=replacement_update(store, existing))
         return
     update = replacement_update(store, graphs)
     if update:

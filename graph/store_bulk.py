@@ -101,19 +101,26 @@ def _in_graph(name: str, text: str) -> str:
     return text.replace(" .\n", f" <{name}> .\n")
 
 
-def bulk_write_new(store: ox.Store, graphs: Mapping[str, str | bytes]) -> None:
+def bulk_write_new(store: ox.Store, graphs: Mapping[str, str | bytes], then: str = "") -> None:
     """Write ``graphs`` (none of which exists in ``store``) and their union copies, atomic
-    as seen through :func:`recover` (module notes). :class:`SyntaxError` (nothing kept) if
-    a text is not N-Triples; :class:`ValueError` for a name that is not an IRI."""
+    as seen through :func:`recover` (module notes). ``then``, a SPARQL update (replacing
+    graphs that exist: :func:`graph.store_batch.replacement_update`), runs in the commit's
+    transaction, so the batch and it are written together or not at all.
+    :class:`SyntaxError` (nothing kept) if a text is not N-Triples; :class:`ValueError` for
+    a name that is not an IRI."""
     texts: dict[str, str] = {}
     for k, (name, ntriples) in enumerate(graphs.items()):
         ox.NamedNode(name)  # ValueError for a name that is not an IRI
         text = _own_blank_nodes(_plain(ntriples), f"g{k}x")
         if text:
             texts[name] = text
-    if not texts:
+    if not texts and not then:
         return
     quads = sum(text.count("\n") for text in texts.values())
+    if then and (quads < BULK_MIN_QUADS or not isinstance(store, ox.Store)):
+        body = "".join(f"GRAPH <{name}> {{\n{text}}}\n{text}" for name, text in texts.items())
+        store.update(f"INSERT DATA {{\n{body}}} ;\n{then}" if body else then)  # one transaction
+        return
     if quads < BULK_MIN_QUADS or not isinstance(store, ox.Store):
         body = "".join(_in_graph(name, text) + text for name, text in texts.items())
         store.load(body, ox.RdfFormat.N_QUADS)
@@ -139,7 +146,8 @@ def bulk_write_new(store: ox.Store, graphs: Mapping[str, str | bytes]) -> None:
         ]
         # the commit, one transaction: from here on the batch is whole
         insert = f"INSERT DATA {{\n{''.join(commits)}}} ;\n" if commits else ""
-        store.update(f"{insert}DROP SILENT GRAPH <{JOURNAL_GRAPH}>")
+        also = f"{then} ;\n" if then else ""
+        store.update(f"{insert}{also}DROP SILENT GRAPH <{JOURNAL_GRAPH}>")
     except BaseException:
         recover(store)  # a text that did not parse: take back what was written of it
         raise

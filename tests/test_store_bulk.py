@@ -216,3 +216,47 @@ def test_split_puts_aside_every_commit_and_blank_node_line(lines: list[str]) -> 
     assert all(line.startswith("_:") or line.endswith(" _:r2 .") for line in blank.splitlines())
     for line in ground.splitlines():
         assert f"<{JX}sha256>" not in line and "_:r" not in line.split('"')[0]
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_a_new_document_beside_graphs_that_exist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
+) -> None:
+    """A new document written with graphs that exist (the project facts of a unit and year
+    that another document wrote, graph/prepared_projects.py): the new ones through the bulk
+    loader (or one transaction when small), the others replaced in the same commit: the
+    same quads as a plain replacement, the union exact."""
+    from jixiao.graph.store_batch import replace_graphs
+
+    monkeypatch.setattr(store_bulk, "BULK_MIN_QUADS", 0 if bulk else 10**9)
+    shared = f"{EX}u/projects/2026/facts"
+    stores = [open_store(tmp_path / "bulk"), ox.Store()]
+    first = {f"{EX}d0": document_text(f"{EX}d0", 10), shared: f"<{EX}p0> <{EX}in> <{EX}s> .\n"}
+    batch = {f"{EX}d1": document_text(f"{EX}d1", 30), shared: f"<{EX}p1> <{EX}in> <{EX}s> .\n"}
+    for store in stores:
+        for graphs in (first, batch):
+            if store is stores[0]:
+                replace_graphs(store, graphs)
+                continue
+            for name, text in graphs.items():  # the reference: by hand, one graph at a time
+                store.remove_graph(ox.NamedNode(name))
+                store.load(text, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
+        if store is stores[1]:  # the union of the named graphs, each triple once
+            named = store.quads_for_pattern(None, None, None, None)
+            triples = {ox.Triple(q.subject, q.predicate, q.object) for q in named}
+            store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    assert quads(stores[0]) == quads(stores[1])
+    assert union_exact(stores[0]) and pending(stores[0]) == []
+
+
+def test_a_commit_that_fails_leaves_the_graphs_that_exist(
+    tmp_path: Path, bulk_always: None
+) -> None:
+    """The update run in the commit (``then``) is part of it: if it fails, the new graphs
+    are taken back and the graphs that exist are as they were."""
+    store = open_store(tmp_path / "s")
+    bulk_write_new(store, {f"{EX}d0": document_text(f"{EX}d0", 10)})
+    before = quads(store)
+    with pytest.raises(SyntaxError):
+        bulk_write_new(store, {f"{EX}d1": document_text(f"{EX}d1", 20)}, then="DROP <not")
+    assert quads(store) == before and pending(store) == []
