@@ -39,6 +39,7 @@ from jixiao.graph.build import build_document  # noqa: E402
 from jixiao.graph.ingest import read_one  # noqa: E402
 from jixiao.graph.namespaces import JX  # noqa: E402
 from jixiao.graph.prepared import facts_graph, prepared_facts  # noqa: E402
+from jixiao.graph.prepared_projects import with_project_facts  # noqa: E402
 from jixiao.graph.prepared_sets import set_facts  # noqa: E402
 from jixiao.graph.store import ensure_ontology, query  # noqa: E402
 from jixiao.queries import list_queries, load_query, metadata  # noqa: E402
@@ -93,7 +94,9 @@ def build(
                 figures["triples"] += triples
                 figures["indicators"] += count
                 start = time.perf_counter()
-                for graph, data in ((document, text), (facts_graph(document), facts)):
+                # with the project facts of its units and years (the union's, as ingest does)
+                graphs = with_project_facts(store, {document: text, facts_graph(document): facts})
+                for graph, data in graphs.items():
                     store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
                     store.bulk_load(data, ox.RdfFormat.N_TRIPLES)  # the default graph (union)
                 figures["load s"] += time.perf_counter() - start

@@ -63,7 +63,8 @@ def run(
 def union_differences(store: ox.Store) -> list[str]:
     """Where an answer read from the prepared facts differs from the scanning query's answer
     over the union (empty: none): for each category the strict lacks list (rows in order, no
-    project twice) and its count, per year and unit the totals, the overview's coverage table
+    project twice: the names here differ within the code points a rank holds, see
+    graph/prepared_projects.rank_key) and its count, per year and unit the totals, the overview's coverage table
     and the indicator tallies; and facts the staleness check does not find current."""
     out = []
     for c in categories():
