@@ -41,6 +41,7 @@ from collections.abc import Iterable, Mapping
 import pyoxigraph as ox
 
 from jixiao.graph.namespaces import JX
+from jixiao.graph.remote_layout import INTERNAL
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 CATEGORIES = {  # local name in set IRIs → category concept
@@ -199,7 +200,11 @@ def _rows(store: ox.Store, name: str, values: Mapping[str, ox.Term]) -> Iterable
 
 
 def _skip(graph: str | None, batch: _Batch) -> bool:
-    return graph is not None and (graph in batch.replaced or is_projects_graph(graph))
+    """Whether a row of ``graph`` is left out: a graph the batch replaces, a project graph
+    (what is being prepared), or a server's own graphs (its union, staging: never data)."""
+    return graph is not None and (
+        graph in batch.replaced or is_projects_graph(graph) or graph.startswith(INTERNAL)
+    )
 
 
 def _unit_labels(store: ox.Store, unit: str, batch: _Batch) -> tuple[set[str], set[str], set[str]]:
@@ -208,7 +213,7 @@ def _unit_labels(store: ox.Store, unit: str, batch: _Batch) -> tuple[set[str], s
     for row in _rows(store, "prepared_unit_labels", {"unitIri": ox.NamedNode(unit)}):
         if "year" in row:
             years.add(row["year"])
-        elif not is_projects_graph(row["graph"]):
+        elif not is_projects_graph(row["graph"]) and not row["graph"].startswith(INTERNAL):
             before.add(row["label"])
             if row["graph"] not in batch.replaced:
                 after.add(row["label"])
