@@ -40,6 +40,7 @@ import pyoxigraph as ox
 
 from jixiao.graph import iris
 from jixiao.graph.namespaces import JX
+from jixiao.graph.prepared_rows import row_facts
 from jixiao.graph.prepared_sets import set_facts
 
 FACTS_SUFFIX = "/facts"
@@ -318,6 +319,7 @@ def prepared_facts(
             lines.append(f'<{node}> {P["coversAllCategories"]} "true"^^<{XSD}boolean> .')
     lines += _indicator_tallies(graph, projects, P)
     lines += set_facts(graph)  # indicator-set keys (graph/prepared_sets.py)
+    lines += row_facts(graph)  # target sets and keys (graph/prepared_rows.py)
     for severity, count in sorted(_severities(report_nt).items()):
         node = f"<{facts}/findings/{severity}>"
         lines += [
