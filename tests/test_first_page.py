@@ -20,7 +20,7 @@ from jixiao.graph.store import PREFIXES, open_store
 from jixiao.queries.prepared import prepared
 from tests.conftest import SAMPLES
 
-PAGED = ["projects_lacking", "satisfaction_below_90", "satisfaction_targets_below"]
+PAGED = ["projects_lacking", "satisfaction_below_90", "satisfaction_targets_below", "unmeasurable_targets"]
 Row = tuple[str | None, ...]
 
 
