@@ -15,12 +15,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jixiao.graph.ingest import ingest_paths
+from jixiao.graph.prepared import prepared_facts
 from jixiao.graph.prepared_rows import target_key
 from jixiao.graph.store import PREFIXES, open_store
 from jixiao.queries.prepared import prepared
 from tests.conftest import SAMPLES
 
-PAGED = ["projects_lacking", "satisfaction_below_90", "satisfaction_targets_below", "unmeasurable_targets"]
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+PAGED = [
+    "projects_lacking",
+    "satisfaction_below_90",
+    "satisfaction_targets_below",
+    "unmeasurable_targets",
+]
 Row = tuple[str | None, ...]
 
 
@@ -110,3 +117,28 @@ def test_the_keys_are_written_at_ingest(store: ox.Store) -> None:
     text = "SELECT (COUNT(*) AS ?n) { ?s jx:memberKey ?k }"
     rows = list(store.query(text, prefixes=PREFIXES))  # type: ignore[union-attr]
     assert int(rows[0]["n"].value) > 0  # type: ignore[index]
+
+
+def test_targets_without_a_number_are_marked_and_listed() -> None:
+    jx = "https://w3id.org/jixiao/ontology#"
+    doc, t = "https://example.org/doc", "https://example.org/p/i1/target"
+    triples = f"""<https://example.org/p> <{jx}hasIndicator> <https://example.org/p/i1> .
+<https://example.org/p> <{jx}fiscalYear> "2026"^^<http://www.w3.org/2001/XMLSchema#gYear> .
+<https://example.org/p/i1> <{jx}annualTarget> <{t}> .
+<https://example.org/p/i1> <{jx}name> "指标" .
+<{t}> <{RDF_TYPE}> <{jx}Target> .
+<{t}> <{jx}rawText> "达标" .
+<https://example.org/p/i1> <{jx}periodTarget> <{t}2> .
+<{t}2> <{RDF_TYPE}> <{jx}Target> .
+<{t}2> <{jx}rawText> "良好" .
+<{t}2> <{jx}qualitative> "true"^^<http://www.w3.org/2001/XMLSchema#boolean> .
+"""
+    facts = prepared_facts(doc, triples)
+    assert f'<{t}> <{jx}noNumber> "true"' in facts and f"<{t}2> <{jx}noNumber>" not in facts
+    st_ = ox.Store()
+    for text, graph in ((triples, doc), (facts, doc + "/facts")):
+        for g in (ox.NamedNode(graph), ox.DefaultGraph()):
+            st_.load(text.encode(), ox.RdfFormat.N_TRIPLES, to_graph=g)
+    whole = _rows(st_, "unmeasurable_targets", {}, "all")
+    assert len(whole) == 2 and _rows(st_, "unmeasurable_targets", {"limit": 5}, "offset") == whole
+    assert {r[-1] for r in whole} == {'"no-number"', '"qualitative"'}
