@@ -182,6 +182,15 @@ class JX(DefinedNamespace):
     findingCount: URIRef
     setKey: URIRef  # project → key of its indicator names (graph/prepared_sets.py)
     setSignature: URIRef  # project → SHA-1 of its sorted indicator names
+    # Row facts (graph/prepared_rows.py): satisfaction target sets, targets without a number
+    TargetSet: URIRef
+    targetProperty: URIRef  # jx:TargetSet → jx:annualTarget or jx:periodTarget
+    setUnitText: URIRef  # jx:TargetSet → "%" or "分"
+    satisfactionBy: URIRef  # jx:TargetSet → jx:level2 or jx:level1
+    memberKey: URIRef  # jx:TargetSet → the jx:targetKey of a member
+    targetKey: URIRef  # target → xsd:decimal: its number and a tie-break
+    inTargetSet: URIRef  # target → jx:TargetSet
+    noNumber: URIRef  # target → true: no jx:number and not qualitative
 
 
 JX_ONTOLOGY = URIRef("https://w3id.org/jixiao/ontology")

@@ -48,6 +48,7 @@ from jixiao.graph.prepared_projects import (
     unit_year,
     with_project_facts,
 )
+from jixiao.graph.prepared_rows import row_facts
 from jixiao.graph.prepared_sets import set_facts
 
 __all__ = ["CATEGORIES", "rank_key", "rank_reference", "set_iri"]  # with what is defined here
@@ -239,6 +240,7 @@ def prepared_facts(
             lines.append(f'<{node}> {P["withIndicators"]} "true"^^<{XSD}boolean> .')
     lines += _indicator_tallies(graph, projects, P)
     lines += set_facts(graph)  # indicator-set keys (graph/prepared_sets.py)
+    lines += row_facts(graph)  # target sets and keys (graph/prepared_rows.py)
     for severity, count in sorted(_severities(report_nt).items()):
         node = f"<{facts}/findings/{severity}>"
         lines += [

@@ -261,7 +261,7 @@ def test_cli_binds_declared_parameters(store: ox.Store, tmp_path: Path) -> None:
         keys = order_keys(name)
         assert len(rows) == case["count"]
         assert canonical(rows, keys) == canonical(expected, keys)  # type: ignore[arg-type]
-    for bad in ("threshold=ninety", "limit=3", "threshold"):
+    for bad in ("threshold=ninety", "top=3", "threshold"):  # top: no declared parameter
         done = subprocess.run(
             [JIXIAO, "query", name, "--store", str(copy), "--param", bad],
             capture_output=True, text=True, timeout=300,
