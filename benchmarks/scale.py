@@ -1,19 +1,23 @@
 """One scale benchmark: the store built through the real ingest, against two limits, in one run.
 
-    python benchmarks/scale.py --indicators 100000 [--validate] [--work DIR] [--repeat 3]
+    python benchmarks/scale.py --indicators 100000 [--no-validate] [--work DIR] [--repeat 3]
+    python benchmarks/scale.py --indicators 1000000 [--skip-bulk] [--skip-compare]
     python benchmarks/scale.py --indicators 1000000 --bulk [--store DIR --reuse]
 
 1. Synthetic documents (``benchmarks/synth.py``) are ingested with :func:`graph.ingest.ingest_paths`
-   — the code of ``jixiao ingest``: read, build, validate unless ``--no-validate`` (the default
-   here while ingest validates with pySHACL: ``--validate`` to include it), prepared facts, one
-   transaction per document. ``--bulk`` builds through ``benchmarks/bigstore.py``'s bulk path
-   instead (for 10⁶, where ingest is too slow today); the output says which.
+   — the code of ``jixiao ingest``, with its defaults: read, build, validate with the compiled
+   SHACL engine (``--no-validate`` to leave validation out, as ``jixiao ingest --no-validate``),
+   prepared facts, one transaction per document. One progress line per document (wall, CPU
+   time of this process, load average), so a run stopped early still gives its rate.
+   ``--bulk`` builds through ``benchmarks/bigstore.py``'s bulk path instead; the output says which.
 2. Limit (a): the store's own bulk load of the same quads (dumped from the ingested store into
-   a fresh directory): ingest rate ÷ bulk-load rate.
+   a fresh directory): ingest rate ÷ bulk-load rate. ``--skip-bulk`` leaves it out (the output
+   says so).
 3. The records (extract output, not RDF) are written as a Parquet table, one row per indicator
    (project, unit, department, year, level 1 and 2 as printed and their categories, name,
    comparator, number, unit, flags), and limit (b): the same audit questions asked of DuckDB
    over that table, warm and cold, with the ratio store ÷ DuckDB and the row counts of both.
+   ``--skip-compare`` stops after the build (time the questions later with ``--reuse``).
 4. Cold = the first run after opening (store) or connecting (DuckDB), in this process (the OS
    page cache stays warm); warm = best of ``--repeat`` after it; rows/s of each full answer.
 """
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import shutil
 import sys
 import tempfile
@@ -36,7 +41,7 @@ import pyoxigraph as ox  # noqa: E402
 
 from benchmarks.synth import write_corpus  # noqa: E402
 from jixiao.graph import iris  # noqa: E402
-from jixiao.graph.ingest import ingest_paths, read_one  # noqa: E402
+from jixiao.graph.ingest import DocResult, ingest_paths, read_one  # noqa: E402
 from jixiao.graph.prepared import CATEGORIES  # noqa: E402
 from jixiao.queries import load_query  # noqa: E402
 from jixiao.queries.prepared import prepared  # noqa: E402
@@ -260,18 +265,42 @@ def duck_runner(parquet: Path, sql: str) -> Callable[[], int]:
     return lambda: len(con.execute(sql).fetchall())
 
 
+def _load() -> str:
+    return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def ingest_store(paths: list[Path], store_dir: Path, validate: bool) -> dict[str, float]:
+    """Ingest ``paths`` into a store at ``store_dir`` (module notes, 1), printing one line
+    per document; seconds (wall and CPU), quads and indicators."""
     store = ox.Store(str(store_dir))
-    start = time.perf_counter()
-    results = ingest_paths(paths, store, validate=validate)
-    seconds = time.perf_counter() - start
+    start, used = time.perf_counter(), time.process_time()
+    done_indicators = 0
+
+    def progress(done: int, total: int, result: DocResult) -> None:
+        nonlocal done_indicators
+        done_indicators += result.indicators
+        wall, cpu = time.perf_counter() - start, time.process_time() - used
+        print(
+            f"  {done}/{total} {Path(result.path).name} {result.status}: {done_indicators:,} "
+            f"indicators in {wall:.0f} s wall ({done_indicators / wall:,.0f}/s), {cpu:.0f} s CPU "
+            f"({done_indicators / max(cpu, 1e-6):,.0f}/CPU s); {_load()}",
+            flush=True,
+        )
+
+    results = ingest_paths(paths, store, progress=progress, validate=validate)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - used
     failed = [r.error for r in results if r.status == "error"]
     if failed:
         raise SystemExit(f"ingest failed: {failed[:3]}")
-    quads = len(store)
     store.flush()
+    quads = len(store)
     del store
-    return {"ingest s": seconds, "quads": quads, "indicators": sum(r.indicators for r in results)}
+    return {
+        "ingest s": seconds,
+        "ingest cpu s": cpu,
+        "quads": quads,
+        "indicators": sum(r.indicators for r in results),
+    }
 
 
 def bulk_limit(store_dir: Path, work: Path) -> float:
@@ -360,7 +389,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--store", type=Path, help="the store directory (default under --work)")
     parser.add_argument("--reuse", action="store_true", help="the store exists: time queries only")
     parser.add_argument("--bulk", action="store_true", help="build through bigstore's bulk path")
-    parser.add_argument("--validate", action="store_true", help="validate at ingest (pySHACL)")
+    parser.add_argument("--no-validate", dest="validate", action="store_false",
+                        help="no validation, as jixiao ingest --no-validate")  # fmt: skip
+    parser.add_argument("--skip-bulk", action="store_true", help="leave out limit (a), bulk load")
+    parser.add_argument("--skip-compare", action="store_true", help="stop after the build")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--reformulated", action="store_true", help="issue #16's questions only")
     parser.add_argument("--scans", nargs="*", default=[], metavar="NAME",
@@ -383,16 +415,32 @@ def main(argv: list[str] | None = None) -> None:
                 flush=True,
             )
         else:
+            print(f"ingest starts; {_load()}", flush=True)
             figures = ingest_store(paths, store_dir, args.validate)
-            bulk = bulk_limit(store_dir, work)
-            rate, limit = figures["quads"] / figures["ingest s"], figures["quads"] / bulk
+            seconds, cpu, quads = figures["ingest s"], figures["ingest cpu s"], figures["quads"]
+            n = figures["indicators"]
             print(
-                f"ingest ({'validated' if args.validate else '--no-validate'}): "
-                f"{figures['ingest s']:.1f} s, {figures['indicators'] / figures['ingest s']:,.0f} "
-                f"indicators/s, {rate:,.0f} quads/s; bulk load of the same {figures['quads']:,.0f} "
-                f"quads: {bulk:.1f} s, {limit:,.0f} quads/s; ingest = {rate / limit:.0%} of bulk",
+                f"ingest ({'validated, compiled engine' if args.validate else '--no-validate'}): "
+                f"{n:,.0f} indicators, {quads:,.0f} quads; {seconds:.1f} s wall, "
+                f"{n / seconds:,.0f} indicators/s, {quads / seconds:,.0f} quads/s; "
+                f"{cpu:.1f} s CPU, "
+                f"{n / cpu:,.0f} indicators/CPU s; "
+                f"{_load()}",
                 flush=True,
             )
+            if args.skip_bulk:
+                print("limit (a) SKIPPED (--skip-bulk): no bulk load of the same quads", flush=True)
+            else:
+                bulk = bulk_limit(store_dir, work)
+                rate, limit = quads / seconds, quads / bulk
+                print(
+                    f"bulk load of the same {quads:,.0f} quads: {bulk:.1f} s, {limit:,.0f} "
+                    f"quads/s; ingest = {rate / limit:.0%} of bulk; {_load()}",
+                    flush=True,
+                )
+    if args.skip_compare:
+        print("limit (b) SKIPPED (--skip-compare): no table, no DuckDB", flush=True)
+        return
     parquet = work / "indicators.parquet"
     if args.reuse and parquet.exists():
         rows, seconds = 0, 0.0  # the table of an earlier run (same seed, same documents)
