@@ -42,6 +42,7 @@ import pyoxigraph as ox  # noqa: E402
 from benchmarks.synth import write_corpus  # noqa: E402
 from jixiao.graph import iris  # noqa: E402
 from jixiao.graph.ingest import DocResult, ingest_paths, read_one  # noqa: E402
+from jixiao.graph.namespaces import JX  # noqa: E402
 from jixiao.graph.prepared import CATEGORIES  # noqa: E402
 from jixiao.queries import load_query  # noqa: E402
 from jixiao.queries.prepared import prepared  # noqa: E402
@@ -131,6 +132,26 @@ def export_table(paths: list[Path], parquet: Path) -> tuple[int, float]:
     )
     text.unlink()
     return rows, time.perf_counter() - start
+
+
+def check_counts(store_dir: Path, parquet: Path) -> bool:
+    """Print indicators and projects in the store (default graph) and in the table; whether
+    they match (the table and the store hold the same records)."""
+    import duckdb
+
+    store = ox.Store.read_only(str(store_dir))
+    found = []
+    for cls, label in ((JX.Indicator, "indicators"), (JX.Project, "projects")):
+        answer = store.query(f"SELECT (COUNT(DISTINCT ?x) AS ?n) {{ ?x a <{cls}> }}")
+        found.append((label, int(next(iter(answer))["n"].value)))  # type: ignore[index, union-attr, arg-type]
+    (row,) = duckdb.sql(f"SELECT count(*), count(DISTINCT project) FROM '{parquet}'").fetchall()
+    same = [n for _, n in found] == list(row)
+    print(
+        "store: " + ", ".join(f"{n:,} {label}" for label, n in found)
+        + f"; table: {row[0]:,} rows, {row[1]:,} projects; {'same' if same else 'DIFFERENT'}",
+        flush=True,
+    )  # fmt: skip
+    return same
 
 
 def _lacks_sql(category: str) -> str:
@@ -442,15 +463,16 @@ def main(argv: list[str] | None = None) -> None:
         print("limit (b) SKIPPED (--skip-compare): no table, no DuckDB", flush=True)
         return
     parquet = work / "indicators.parquet"
-    if args.reuse and parquet.exists():
-        rows, seconds = 0, 0.0  # the table of an earlier run (same seed, same documents)
+    if args.reuse and parquet.exists():  # the table of an earlier run (same seed, documents)
+        print(f"table: {parquet} of an earlier run", flush=True)
     else:
         rows, seconds = export_table(paths, parquet)
-    print(
-        f"table: {rows:,} rows from the records in {seconds:.1f} s, "
-        f"{parquet.stat().st_size / 1e6:.1f} MB Parquet",
-        flush=True,
-    )
+        print(
+            f"table: {rows:,} rows from the records in {seconds:.1f} s, "
+            f"{parquet.stat().st_size / 1e6:.1f} MB Parquet",
+            flush=True,
+        )
+    check_counts(store_dir, parquet)
     if args.reformulated:
         compare_reformulated(store_dir, parquet, args.repeat, set(args.scans))
     else:
