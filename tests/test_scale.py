@@ -11,7 +11,7 @@ import duckdb
 import pyoxigraph as ox
 import pytest
 
-from benchmarks.scale import COLUMNS, DUCK, STORE, export_table, store_runner
+from benchmarks.scale import COLUMNS, DUCK, STORE, check_counts, export_table, store_runner
 from benchmarks.synth import write_corpus
 from jixiao.graph.ingest import ingest_paths
 from jixiao.graph.store import open_store
@@ -78,3 +78,16 @@ def test_every_question_runs_on_both(built: tuple[Path, Path, int]) -> None:
     assert set(STORE) == set(DUCK)
     for label, steps in STORE.items():
         assert store_runner(store_dir, steps)() > 0, label
+
+
+def test_check_counts_tells_a_table_of_other_records(
+    built: tuple[Path, Path, int], tmp_path: Path
+) -> None:
+    store_dir, parquet, _ = built
+    assert check_counts(store_dir, parquet)
+    short = tmp_path / "short.parquet"
+    duckdb.sql(
+        f"COPY (SELECT * FROM read_parquet('{parquet}') WHERE project <> "
+        f"(SELECT min(project) FROM read_parquet('{parquet}'))) TO '{short}' (FORMAT parquet)"
+    )
+    assert not check_counts(store_dir, short)
