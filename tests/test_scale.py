@@ -11,7 +11,8 @@ import duckdb
 import pyoxigraph as ox
 import pytest
 
-from benchmarks.scale import COLUMNS, DUCK, STORE, check_counts, export_table, store_runner
+from benchmarks.scale import STORE, store_runner
+from benchmarks.scale_table import COLUMNS, DUCK, check_counts, export_table
 from benchmarks.synth import write_corpus
 from jixiao.graph.ingest import ingest_paths
 from jixiao.graph.store import open_store
