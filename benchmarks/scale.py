@@ -32,6 +32,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -54,6 +55,7 @@ from jixiao.queries import load_query  # noqa: E402
 from jixiao.queries.prepared import prepared  # noqa: E402
 
 GYEAR = ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear")
+T = TypeVar("T")
 
 
 def _params(**kw: str) -> dict[str, ox.Term]:
@@ -198,14 +200,19 @@ def bulk_limit(store_dir: Path, work: Path) -> float:
     return seconds
 
 
-def compare(store_dir: Path, parquet: Path, repeat: int) -> None:
+def _chosen(questions: dict[str, T], only: list[str] | None) -> dict[str, T]:
+    """The questions whose label contains one of ``only`` (all when it is empty)."""
+    return {k: v for k, v in questions.items() if not only or any(w in k for w in only)}
+
+
+def compare(store_dir: Path, parquet: Path, repeat: int, only: list[str] | None = None) -> None:
     """Print one line per question (module notes); ratio = store warm ÷ DuckDB warm (wall),
     and the same with the store's CPU time (its quiet-machine time)."""
     print(
         f"{'question':42s} {'store warm':>10s} {'cpu':>7s} {'cold':>7s} {'duckdb':>7s} "
         f"{'cold':>6s} {'ratio':>6s} {'cpu/duck':>8s} {'rows':>6s} {'duck':>6s} {'rows/s cpu':>10s}"
     )
-    for label, steps in STORE.items():
+    for label, steps in _chosen(STORE, only).items():
         s_cold, s_warm, s_cpu, s_rows = _timed(store_runner(store_dir, steps), repeat)
         d_cold, d_warm, _, d_rows = _timed(duck_runner(parquet, DUCK[label]), repeat)
         print(
@@ -214,7 +221,7 @@ def compare(store_dir: Path, parquet: Path, repeat: int) -> None:
             f"{s_cpu / d_warm:7.1f}× {s_rows:6d} {d_rows:6d} {s_rows / max(s_cpu, 1e-6):10,.0f}",
             flush=True,
         )
-    for label, steps in SCANNING.items():
+    for label, steps in _chosen(SCANNING, only).items():
         s_cold, s_warm, s_cpu, s_rows = _timed(store_runner(store_dir, steps), repeat)
         print(
             f"{label:42s} {s_warm * 1e3:8.0f}ms {s_cpu * 1e3:5.0f}ms {s_cold * 1e3:5.0f}ms "
@@ -223,7 +230,9 @@ def compare(store_dir: Path, parquet: Path, repeat: int) -> None:
         )
 
 
-def compare_reformulated(store_dir: Path, parquet: Path, repeat: int, scans: set[str]) -> None:
+def compare_reformulated(
+    store_dir: Path, parquet: Path, repeat: int, scans: set[str], only: list[str] | None = None
+) -> None:
     """Issue #16's questions not in :func:`compare` (copied indicator sets on prepared keys;
     satisfaction targets below a threshold, in % or 分), beside DuckDB and beside the scanning
     texts (``queries/NAME_scan.rq``) for the names in ``scans`` (copied sets': quadratic)."""
@@ -233,7 +242,7 @@ def compare_reformulated(store_dir: Path, parquet: Path, repeat: int, scans: set
     print(f"{'question':42s} {'store warm':>10s} {'cpu':>7s} {'cold':>7s} {'duckdb':>7s} "
           f"{'cold':>6s} {'ratio':>6s} {'cpu/duck':>8s} {'rows':>6s} {'duck':>6s} "
           f"{'rows/s cpu':>10s}")  # fmt: skip
-    for label, name, sql in steps:
+    for label, name, sql in [s for s in steps if _chosen({s[0]: s}, only)]:
         names = [name, name + "_scan"] if name in scans else [name]
         d_cold, d_warm, _, d_rows = _timed(duck_runner(parquet, sql), repeat)
         for each in names:
@@ -261,6 +270,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-compare", action="store_true", help="stop after the build")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--reformulated", action="store_true", help="issue #16's questions only")
+    parser.add_argument("--only", nargs="*", metavar="WORD",
+                        help="only the questions whose label contains one of these")  # fmt: skip
     parser.add_argument("--scans", nargs="*", default=[], metavar="NAME",
                         help="also the scanning texts these queries replace")  # fmt: skip
     args = parser.parse_args(argv)
@@ -319,9 +330,9 @@ def main(argv: list[str] | None = None) -> None:
         )
     check_counts(store_dir, parquet)
     if args.reformulated:
-        compare_reformulated(store_dir, parquet, args.repeat, set(args.scans))
+        compare_reformulated(store_dir, parquet, args.repeat, set(args.scans), args.only)
     else:
-        compare(store_dir, parquet, args.repeat)
+        compare(store_dir, parquet, args.repeat, args.only)
 
 
 if __name__ == "__main__":
