@@ -207,18 +207,21 @@ def _chosen(questions: dict[str, T], only: list[str] | None) -> dict[str, T]:
 
 def compare(store_dir: Path, parquet: Path, repeat: int, only: list[str] | None = None) -> None:
     """Print one line per question (module notes); ratio = store warm ÷ DuckDB warm (wall),
-    and the same with the store's CPU time (its quiet-machine time)."""
+    and the same with the store's CPU time (its quiet-machine time); last, DuckDB's CPU time
+    (both its threads) and store CPU ÷ DuckDB CPU, the ratio the machine's load moves least."""
     print(
         f"{'question':42s} {'store warm':>10s} {'cpu':>7s} {'cold':>7s} {'duckdb':>7s} "
         f"{'cold':>6s} {'ratio':>6s} {'cpu/duck':>8s} {'rows':>6s} {'duck':>6s} {'rows/s cpu':>10s}"
+        f" {'duck cpu':>8s} {'cpu/cpu':>7s}"
     )
     for label, steps in _chosen(STORE, only).items():
         s_cold, s_warm, s_cpu, s_rows = _timed(store_runner(store_dir, steps), repeat)
-        d_cold, d_warm, _, d_rows = _timed(duck_runner(parquet, DUCK[label]), repeat)
+        d_cold, d_warm, d_cpu, d_rows = _timed(duck_runner(parquet, DUCK[label]), repeat)
         print(
             f"{label:42s} {s_warm * 1e3:8.0f}ms {s_cpu * 1e3:5.0f}ms {s_cold * 1e3:5.0f}ms "
             f"{d_warm * 1e3:5.0f}ms {d_cold * 1e3:4.0f}ms {s_warm / d_warm:5.1f}× "
-            f"{s_cpu / d_warm:7.1f}× {s_rows:6d} {d_rows:6d} {s_rows / max(s_cpu, 1e-6):10,.0f}",
+            f"{s_cpu / d_warm:7.1f}× {s_rows:6d} {d_rows:6d} {s_rows / max(s_cpu, 1e-6):10,.0f}"
+            f" {d_cpu * 1e3:6.0f}ms {s_cpu / max(d_cpu, 1e-6):6.1f}×",
             flush=True,
         )
     for label, steps in _chosen(SCANNING, only).items():
@@ -241,17 +244,18 @@ def compare_reformulated(
               SATISFACTION_BELOW_SQL)]  # fmt: skip
     print(f"{'question':42s} {'store warm':>10s} {'cpu':>7s} {'cold':>7s} {'duckdb':>7s} "
           f"{'cold':>6s} {'ratio':>6s} {'cpu/duck':>8s} {'rows':>6s} {'duck':>6s} "
-          f"{'rows/s cpu':>10s}")  # fmt: skip
+          f"{'rows/s cpu':>10s} {'duck cpu':>8s} {'cpu/cpu':>7s}")  # fmt: skip
     for label, name, sql in [s for s in steps if _chosen({s[0]: s}, only)]:
         names = [name, name + "_scan"] if name in scans else [name]
-        d_cold, d_warm, _, d_rows = _timed(duck_runner(parquet, sql), repeat)
+        d_cold, d_warm, d_cpu, d_rows = _timed(duck_runner(parquet, sql), repeat)
         for each in names:
             s_cold, s_warm, s_cpu, s_rows = _timed(store_runner(store_dir, [(each, {})]), repeat)
             print(
                 f"{label + (' (scanning)' if each != name else ''):42s} {s_warm * 1e3:8.0f}ms "
                 f"{s_cpu * 1e3:5.0f}ms {s_cold * 1e3:5.0f}ms {d_warm * 1e3:5.0f}ms "
                 f"{d_cold * 1e3:4.0f}ms {s_warm / d_warm:5.1f}× {s_cpu / d_warm:7.1f}× "
-                f"{s_rows:6d} {d_rows:6d} {s_rows / max(s_cpu, 1e-6):10,.0f}",
+                f"{s_rows:6d} {d_rows:6d} {s_rows / max(s_cpu, 1e-6):10,.0f} "
+                f"{d_cpu * 1e3:6.0f}ms {s_cpu / max(d_cpu, 1e-6):6.1f}×",
                 flush=True,
             )
 
