@@ -25,6 +25,7 @@ from jixiao.api.common import (
     in_use,
     is_locked,
     run_command,
+    warn_outdated,
 )
 from jixiao.api.settings import Settings, SettingsError, from_env
 
@@ -70,6 +71,7 @@ def _check_store(settings: Settings) -> None:
         if is_locked(error):
             raise in_use(settings.store, "stop the other process first") from None
         raise RuntimeFailure(f"cannot open the store at {settings.store}: {error}") from None
+    warn_outdated(store, settings.store)
     del store
     gc.collect()  # pyoxigraph releases the lock when the Store is freed
 

@@ -97,11 +97,26 @@ def open_writable(store: str | os.PathLike[str] | None, advice: str) -> ox.Store
             raise RuntimeFailure(f"cannot open the store at {spec}: {error}") from None
     path = store_path(store)
     try:
-        return open_store(path)
+        opened = open_store(path)
     except OSError as error:
         if is_locked(error):
             raise in_use(path, advice) from None
         raise RuntimeFailure(f"cannot open the store at {path}: {error}") from None
+    warn_outdated(opened, path)
+    return opened
+
+
+def warn_outdated(store: ox.Store, path: object) -> None:
+    """Say on stderr when the store's prepared facts are of the layout before the project
+    graphs: its lacks lists are wrong until ``jixiao check --fix`` has prepared them again."""
+    from jixiao.graph.prepared import outdated_layout
+
+    if outdated_layout(store):
+        print(
+            f"jixiao: the prepared facts in {path} were written by an older jixiao; the lacks "
+            "lists are wrong until `jixiao check --fix` has run once",
+            file=sys.stderr,
+        )
 
 
 def checkpoint_root(store: Path) -> Path:

@@ -325,6 +325,18 @@ def stale_facts(store: ox.Store) -> list[Stale]:
     return out + [Stale(graph, reason) for graph, reason in stale_projects(store)]
 
 
+_SOME_FACTS = f"SELECT ?d WHERE {{ GRAPH ?f {{ ?f <{JX.factsOf}> ?d }} }} LIMIT 5"
+
+
+def outdated_layout(store: ox.Store) -> bool:
+    """Whether the store's prepared facts were written before the project graphs (ranks
+    inside the documents' facts: the lacks lists are then wrong until ``jixiao check --fix``).
+    Cheap enough for every start: a few documents' facts are looked at, one seek each."""
+    if not isinstance(store, ox.Store):
+        return False
+    return any(_old_layout(store, row["d"].value) for row in store.query(_SOME_FACTS))  # type: ignore[union-attr,index]
+
+
 def _old_layout(store: ox.Store, document: str) -> bool:
     """Whether the facts of ``document`` hold ranks: written before the project graphs."""
     graph = ox.NamedNode(facts_graph(document))

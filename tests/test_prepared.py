@@ -22,6 +22,7 @@ from jixiao.graph.prepared import (
     document_digest,
     facts_graph,
     graph_digest,
+    outdated_layout,
     prepared_facts,
     refresh_facts,
     stale_facts,
@@ -335,3 +336,33 @@ def test_ranks_keep_the_order_of_names(
             assert (rx < ry) == (x < y), (x, y)
         elif x == y and (digest_a >> 41) != (digest_b >> 41):
             assert (rx < ry) == (iri_a < iri_b)
+
+
+def test_facts_of_the_older_layout_are_named_at_start(tmp_path: Path) -> None:
+    opened = open_store(tmp_path / "store")
+    ingest_paths([_doc_path(tmp_path, 3, 30)], opened, validate=False)
+    assert not outdated_layout(opened)
+    (first,) = documents(opened)
+    project = next(iter(opened.query(f"SELECT ?p WHERE {{ ?p <{JX}rankKey> ?k }} LIMIT 1")))["p"]  # type: ignore[index,call-overload]
+    # a rank inside a document's own facts: how jixiao wrote them before the project graphs
+    rank = ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))
+    opened.add(
+        ox.Quad(project, ox.NamedNode(JX + "rankKey"), rank, ox.NamedNode(facts_graph(first)))
+    )
+    assert outdated_layout(opened)
+    del opened
+    gc.collect()
+    store = str(tmp_path / "store")
+    said = subprocess.run(
+        [*JIXIAO, "ingest", "-q", "--store", store, str(_doc_path(tmp_path, 4, 20))],
+        capture_output=True,
+        text=True,
+    )
+    assert said.returncode == 0, said.stderr
+    assert "jixiao check --fix" in said.stderr
+    fixed = subprocess.run(
+        [*JIXIAO, "check", "--fix", "--store", store], capture_output=True, text=True
+    )
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    again = subprocess.run([*JIXIAO, "check", "--store", store], capture_output=True, text=True)
+    assert again.returncode == 0 and "check --fix" not in again.stderr, again.stdout + again.stderr
