@@ -27,6 +27,11 @@ def string(value: str) -> str:
     return f'"{_escaped(value)}"'
 
 
+def typed(value: str, datatype: str = "string") -> str:
+    """A literal of the XSD datatype named by its local name (``gYear``, ``decimal`` …)."""
+    return f'"{_escaped(value)}"^^<{XSD}{datatype}>'
+
+
 def zh(value: str) -> str:
     return f'"{_escaped(value)}"@zh'
 

@@ -38,6 +38,7 @@ import pyoxigraph as ox
 
 from jixiao.graph import iris
 from jixiao.graph.namespaces import JX
+from jixiao.graph.nt_terms import typed
 from jixiao.graph.prepared_projects import (
     CATEGORIES,
     projects_graph,
@@ -100,12 +101,6 @@ def store_digest(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> str:
 def document_digest(store: ox.Store, document: str) -> str:
     """:func:`graph_digest` of the named graph ``document`` as stored."""
     return store_digest(store, ox.NamedNode(document))
-
-
-def _lit(value: str, datatype: str = "string") -> str:
-    text = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    text = text.replace("\r", "\\r")
-    return f'"{text}"^^<{XSD}{datatype}>'
 
 
 @dataclass(slots=True)
@@ -217,7 +212,7 @@ def prepared_facts(
     lines = [
         f"<{facts}> {a} {P['PreparedFacts']} .",
         f"<{facts}> {P['factsOf']} <{document}> .",
-        f"<{facts}> {P['sourceDigest']} {_lit(digest)} .",
+        f"<{facts}> {P['sourceDigest']} {typed(digest)} .",
     ]
     projects = _projects(graph)
     sets: dict[str, tuple[str, str, str]] = {}  # set IRI → (unit, year, kind)
@@ -234,7 +229,7 @@ def prepared_facts(
         lines += [
             f"<{node}> {a} {P['ProjectSet']} .",
             f"<{node}> {P['tallyUnit']} <{unit}> .",
-            f"<{node}> {P['tallyYear']} {_lit(year, 'gYear')} .",
+            f"<{node}> {P['tallyYear']} {typed(year, 'gYear')} .",
         ]
         if kind != "all":
             lines.append(f'<{node}> {P["withIndicators"]} "true"^^<{XSD}boolean> .')
@@ -245,7 +240,7 @@ def prepared_facts(
         node = f"<{facts}/findings/{severity}>"
         lines += [
             f"{node} {a} {P['Tally']} .",
-            f"{node} {P['tallySeverity']} {_lit(severity)} .",
+            f"{node} {P['tallySeverity']} {typed(severity)} .",
             f'{node} {P["findingCount"]} "{count}"^^<{XSD}integer> .',
         ]
     return "".join(line + "\n" for line in lines)
@@ -272,7 +267,7 @@ def _indicator_tallies(graph: _Graph, projects: list[_Project], P: dict[str, str
         lines += [
             f"{node} {a} {P['Tally']} .",
             f"{node} {P['tallyUnit']} <{unit}> .",
-            f"{node} {P['tallyYear']} {_lit(year, 'gYear')} .",
+            f"{node} {P['tallyYear']} {typed(year, 'gYear')} .",
             f"{node} {P['tallyCategory']} <{category}> .",
         ]
         lines += sorted({f"{node} {P['countsProject']} <{proj}> ." for proj, _ in pairs})

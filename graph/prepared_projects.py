@@ -41,6 +41,7 @@ from collections.abc import Iterable, Mapping
 import pyoxigraph as ox
 
 from jixiao.graph.namespaces import JX
+from jixiao.graph.nt_terms import typed
 from jixiao.graph.remote_layout import INTERNAL
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -131,12 +132,6 @@ def rank_key(reference: str, name: str, project: str) -> str:
     bits = int(digest or hashlib.sha1(project.encode("utf-8")).hexdigest()[:16], 16)
     value = (value << _IRI_BITS) | (bits >> (64 - _IRI_BITS))
     return f"{value // 10**18}.{value % 10**18:018d}"
-
-
-def _lit(value: str, datatype: str = "string") -> str:
-    text = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    text = text.replace("\r", "\\r")
-    return f'"{text}"^^<{XSD}{datatype}>'
 
 
 class _Said:
@@ -250,7 +245,7 @@ def _prepare(
         name = min(found["name"])
         rank = f'"{rank_key(rank_reference(label, year), name, project)}"^^<{XSD}decimal>'
         key = "\x01".join((year, label, name, project))
-        lines[f"<{project}> <{JX.sortKey}> {_lit(key)} ."] = None
+        lines[f"<{project}> <{JX.sortKey}> {typed(key)} ."] = None
         lines[f"<{project}> <{JX.rankKey}> {rank} ."] = None
         covers = found["covers"]
         lacks = [f"lacks/{c}" for c, concept in CATEGORIES.items() if concept not in covers]
@@ -264,7 +259,7 @@ def _prepare(
         node = f"<{set_iri(unit, year, kind)}>"
         lines[f"{node} <{_TYPE}> <{JX.ProjectSet}> ."] = None
         lines[f"{node} <{JX.tallyUnit}> <{unit}> ."] = None
-        lines[f"{node} <{JX.tallyYear}> {_lit(year, 'gYear')} ."] = None
+        lines[f"{node} <{JX.tallyYear}> {typed(year, 'gYear')} ."] = None
         lines[f'{node} <{JX.withIndicators}> "true"^^<{XSD}boolean> .'] = None
         if kind == "complete":
             lines[f'{node} <{JX.coversAllCategories}> "true"^^<{XSD}boolean> .'] = None

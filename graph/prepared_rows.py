@@ -30,6 +30,7 @@ import pyoxigraph as ox
 
 from jixiao.graph import iris
 from jixiao.graph.namespaces import JX
+from jixiao.graph.nt_terms import typed
 
 SATISFACTION = str(JX.CategorySatisfaction)
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -106,10 +107,6 @@ def _objects(graph: Graph, s: ox.Term, p: str) -> list[ox.Term]:
     return [q.object for q in graph.quads_for_pattern(s, _P[p], None)]  # type: ignore[attr-defined]
 
 
-def _lit(value: str, datatype: str) -> str:
-    return f'"{value}"^^<{XSD}{datatype}>'
-
-
 def target_set_iri(unit: str, year: str, prop: str, unit_text: str, by: str) -> str:
     """A set of satisfaction targets of a unit and year (kinds as in the module notes)."""
     return f"{unit}/satisfaction/{year}/{prop}/{UNIT_TEXTS[unit_text]}/{by}"
@@ -145,7 +142,7 @@ def row_facts(graph: Graph) -> list[str]:
         lines += [
             f"<{node}> {_RDF_TYPE} <{JX.TargetSet}> .",
             f"<{node}> <{JX.tallyUnit}> <{unit}> .",
-            f"<{node}> <{JX.tallyYear}> {_lit(year, 'gYear')} .",
+            f"<{node}> <{JX.tallyYear}> {typed(year, 'gYear')} .",
             f"<{node}> <{JX.targetProperty}> <{getattr(JX, prop)}> .",
             f'<{node}> <{JX.setUnitText}> "{unit_text}" .',
             f"<{node}> <{JX.satisfactionBy}> <{getattr(JX, by)}> .",
@@ -170,11 +167,11 @@ def _target_lines(
             key = target_key(number.value, target.value)
             if key is None:
                 continue
-            lines.append(f"<{target.value}> <{JX.targetKey}> {_lit(key, 'decimal')} .")
+            lines.append(f"<{target.value}> <{JX.targetKey}> {typed(key, 'decimal')} .")
             for unit, year in sorted(places):
                 node = target_set_iri(unit, year, prop, unit_text, by)
                 sets[node] = (unit, year, prop, unit_text, by)
-                lines.append(f"<{node}> <{JX.memberKey}> {_lit(key, 'decimal')} .")
+                lines.append(f"<{node}> <{JX.memberKey}> {typed(key, 'decimal')} .")
                 lines.append(f"<{target.value}> <{JX.inTargetSet}> <{node}> .")
     return lines
 
