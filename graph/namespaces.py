@@ -170,6 +170,16 @@ class JX(DefinedNamespace):
     inSet: URIRef  # project → jx:ProjectSet
     rankKey: URIRef  # project → xsd:decimal, its place in its unit's lists
     memberRank: URIRef  # lacks set → the jx:rankKey of a member
+    memberCount: URIRef  # project set → members in the union (graph/prepared_counts.py)
+    indicatorCount: URIRef  # tally → its jx:countsIndicator members in the union
+    projectCount: URIRef  # tally → its jx:countsProject members; unit total check → projects
+    UnitTotalMismatch: URIRef  # a unit's total row against its projects (prepared_unit_totals)
+    checkedDocument: URIRef
+    checkedUnit: URIRef
+    checkedYear: URIRef
+    unitTotal: URIRef
+    projectSum: URIRef
+    checksUnitTotals: URIRef  # facts node → true: written by code that checks unit totals
     tallyUnit: URIRef
     tallyYear: URIRef
     lacksCategory: URIRef

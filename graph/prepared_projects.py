@@ -35,13 +35,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
 from jixiao.graph.namespaces import JX
 from jixiao.graph.nt_terms import typed
+from jixiao.graph.prepared_counts import new_members, note_member, set_counts, tally_counts
 from jixiao.graph.remote_layout import INTERNAL
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -158,6 +159,7 @@ class _Batch:
         self.replaced = set(graphs)
         self.new = _Said()
         self.touched: set[UnitYear] = set()
+        self.tallies = new_members()  # tally members the new texts give (prepared_counts)
         for name, text in graphs.items():
             if not name.endswith("/facts") or is_projects_graph(name):
                 continue
@@ -167,6 +169,7 @@ class _Batch:
                 if triple.predicate == _INSET and (uy := unit_year(triple.object.value)):
                     self.new.of[triple.subject.value]["set"].add(triple.object.value)
                     self.touched.add(uy)
+                note_member(self.tallies, triple)
             document = graphs.get(name.removesuffix("/facts"))
             if document:
                 self._read_document(document)
@@ -235,6 +238,7 @@ def _prepare(
     more: set[UnitYear] = set()
     lines: dict[str, None] = {}
     kinds: set[str] = set()
+    written: Counter[str] = Counter()  # members of the lacks and complete sets
     for project, found in sorted(said.of.items()):
         more |= {uy for s in found["set"] if (uy := unit_year(s))}
         owner = (min(found["unit"], default=unit), min(found["year"], default=year))
@@ -252,9 +256,21 @@ def _prepare(
         for kind in lacks or ["complete"]:
             node = set_iri(unit, year, kind)
             kinds.add(kind)
+            written[kind] += 1
             lines[f"<{project}> <{JX.inSet}> <{node}> ."] = None
             if kind != "complete":
                 lines[f"<{node}> <{JX.memberRank}> {rank} ."] = None
+    sizes = {set_iri(unit, year, k): 0 for k in ["all", "indicators", *sorted(kinds)]}
+    for found in said.of.values():
+        for node in found["set"] & sizes.keys():
+            sizes[node] += 1
+    for kind, n in written.items():
+        sizes[set_iri(unit, year, kind)] = n
+    tallies = _rows(store, "prepared_tally_members", values)
+    counts = set_counts(sizes) + tally_counts(
+        tallies, lambda g: _skip(g, batch), batch.tallies, f"{unit}/indicators/{year}/"
+    )
+    lines.update(dict.fromkeys(counts))
     for kind in sorted(kinds):
         node = f"<{set_iri(unit, year, kind)}>"
         lines[f"{node} <{_TYPE}> <{JX.ProjectSet}> ."] = None
