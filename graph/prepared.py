@@ -51,6 +51,7 @@ from jixiao.graph.prepared_projects import (
 )
 from jixiao.graph.prepared_rows import row_facts
 from jixiao.graph.prepared_sets import set_facts
+from jixiao.graph.prepared_unit_totals import unchecked, unit_total_facts
 
 __all__ = ["CATEGORIES", "rank_key", "rank_reference", "set_iri"]  # with what is defined here
 
@@ -236,6 +237,7 @@ def prepared_facts(
     lines += _indicator_tallies(graph, projects, P)
     lines += set_facts(graph)  # indicator-set keys (graph/prepared_sets.py)
     lines += row_facts(graph)  # target sets and keys (graph/prepared_rows.py)
+    lines += unit_total_facts(graph, facts)  # unit totals (graph/prepared_unit_totals.py)
     for severity, count in sorted(_severities(report_nt).items()):
         node = f"<{facts}/findings/{severity}>"
         lines += [
@@ -284,7 +286,8 @@ def tally_iri(unit: str, year: str, category: str) -> str:
 class Stale:
     """A document whose facts graph does not describe it: ``reason`` is ``missing`` (no
     facts graph), ``changed`` (the document graph's digest is not the one the facts were
-    computed from, or the facts are of the layout before the project graphs) or ``orphan``
+    computed from, or the facts are of the layout before the project graphs, or before unit
+    totals were checked) or ``orphan``
     (facts of a document graph that is gone). Or a project graph of
     :mod:`graph.prepared_projects` (``document`` is its name) that is not what the union
     says: ``missing``, ``changed`` or ``orphan`` (no project of its unit and year left)."""
@@ -315,7 +318,8 @@ def stale_facts(store: ox.Store) -> list[Stale]:
             out.append(Stale(document, "orphan"))
         elif not digests:
             out.append(Stale(document, "missing"))
-        elif digests != {document_digest(store, document)} or _old_layout(store, document):
+        elif digests != {document_digest(store, document)} or _old_layout(store, document) \
+                or unchecked(store, facts_graph(document)):  # fmt: skip
             out.append(Stale(document, "changed"))
     return out + [Stale(graph, reason) for graph, reason in stale_projects(store)]
 

@@ -94,7 +94,37 @@ def union_differences(store: ox.Store) -> list[str]:
             out.append(
                 f"{prepared_name} != {scanning}: {run(store, prepared_name)} != {run(store, scanning)}"
             )
+    out += count_differences(store)
     stale = stale_facts(store)
     if stale:
         out.append(f"stale facts: {stale}")
+    return out
+
+
+_MEMBERS = {  # a prepared count → the member triples it counts, (predicate, member side)
+    "memberCount": ("inSet", "subject"),
+    "indicatorCount": ("countsIndicator", "object"),
+    "projectCount": ("countsProject", "object"),
+}
+
+
+def count_differences(store: ox.Store) -> list[str]:
+    """Where a prepared count (graph/prepared_counts.py) is not the number of its member
+    triples in the union default graph, or a set or tally with members has no count."""
+    jx = "https://w3id.org/jixiao/ontology#"
+    union = ox.DefaultGraph()
+    out = []
+    for count, (member, side) in _MEMBERS.items():
+        written: dict[str, list[int]] = {}
+        for q in store.quads_for_pattern(None, ox.NamedNode(jx + count), None, union):
+            written.setdefault(q.subject.value, []).append(int(q.object.value))
+        found: dict[str, int] = {}
+        for q in store.quads_for_pattern(None, ox.NamedNode(jx + member), None, union):
+            node = q.object.value if side == "subject" else q.subject.value
+            found[node] = found.get(node, 0) + 1
+        if count == "projectCount":  # also on unit total checks: only tallies' are counted here
+            written = {k: v for k, v in written.items() if "/indicators/" in k}
+        expected = {node: [n] for node, n in found.items()}
+        if written != expected:
+            out.append(f"{count}: written {written} != members {expected}")
     return out
