@@ -294,6 +294,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="processes that build documents")
     parser.add_argument("--refresh-sets", action="store_true",
                         help="recompute an existing store's indicator-set keys")  # fmt: skip
+    parser.add_argument("--refresh-counts", action="store_true",
+                        help="add the counts and unit total checks")  # fmt: skip
     parser.add_argument("--named", nargs="*", metavar="NAME",
                         help="time named queries' first page and whole answer")  # fmt: skip
     parser.add_argument("--reuse", action="store_true", help="time queries on an existing store")
@@ -311,6 +313,11 @@ def main() -> None:
         print(", ".join(f"{k} {v:,.1f}" for k, v in figures.items()) + f", data {size:,.0f} MB")
     if args.refresh_sets:
         print(f"indicator-set keys recomputed in {refresh_set_keys(args.store):,.1f} s", flush=True)
+    if args.refresh_counts:
+        from benchmarks.refresh_counts import refresh_counts
+
+        figures = refresh_counts(ox.Store(str(args.store)))
+        print(", ".join(f"{k} {v:,.1f}" for k, v in figures.items()), flush=True)
     if args.prepared:  # first: the cold figure is the first query after opening
         time_prepared_rest(args.store, args.repeat)
     if args.named is not None:
