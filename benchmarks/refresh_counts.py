@@ -29,7 +29,7 @@ from jixiao.graph.prepared_projects import unit_year, with_project_facts  # noqa
 from jixiao.graph.prepared_unit_totals import unit_total_facts  # noqa: E402
 
 _NEW = ("memberCount", "indicatorCount", "projectCount", "checksUnitTotals", "checkedDocument",
-        "checkedUnit", "checkedYear", "unitTotal", "projectSum")  # fmt: skip
+        "checkedUnit", "checkedYear", "checkedProjects", "unitTotal", "projectSum")  # fmt: skip
 
 
 def strip(store: ox.Store) -> None:

@@ -87,7 +87,9 @@ STORE: dict[str, list[tuple[str, dict[str, object]]]] = {
 SCANNING: dict[str, list[tuple[str, dict[str, object]]]] = {
     # the same questions asked without the prepared facts, or as asked before
     "lacks satisfaction (scanning query)": [("projects_without_satisfaction", {})],
-    "indicators per unit and category (scanning)": [("indicator_counts_by_unit_and_category", {})],
+    "indicators per unit and category (scanning)": [
+        ("indicator_counts_by_unit_and_category_scan", {})
+    ],
     "REST page+total, string sort key (before)": [
         ("projects_lacking_page", _params(category=SAT, year="2026")),
         ("projects_lacking_total", _params(category=SAT, year="2026")),

@@ -172,11 +172,14 @@ class JX(DefinedNamespace):
     memberRank: URIRef  # lacks set → the jx:rankKey of a member
     memberCount: URIRef  # project set → members in the union (graph/prepared_counts.py)
     indicatorCount: URIRef  # tally → its jx:countsIndicator members in the union
-    projectCount: URIRef  # tally → its jx:countsProject members; unit total check → projects
+    projectCount: URIRef  # tally → its jx:countsProject members in the union
+    unitProjectCount: URIRef  # all set → projects with that unit and year in the union
+    unitIndicatorCount: URIRef  # all set → their distinct indicators
     UnitTotalMismatch: URIRef  # a unit's total row against its projects (prepared_unit_totals)
     checkedDocument: URIRef
     checkedUnit: URIRef
     checkedYear: URIRef
+    checkedProjects: URIRef
     unitTotal: URIRef
     projectSum: URIRef
     checksUnitTotals: URIRef  # facts node → true: written by code that checks unit totals

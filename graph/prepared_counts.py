@@ -14,7 +14,10 @@ transaction; :func:`graph.prepared.stale_facts` prepares it again to tell a stal
   ``indicators``: members from the documents' facts; ``lacks/<c>``, ``complete``: written by
   the project graph itself);
 - ``<tally> jx:indicatorCount n ; jx:projectCount m`` for each indicator tally of the unit
-  and year (its distinct ``jx:countsIndicator`` and ``jx:countsProject`` members).
+  and year (its distinct ``jx:countsIndicator`` and ``jx:countsProject`` members);
+- on the ``all`` set, ``jx:unitProjectCount`` and ``jx:unitIndicatorCount``: the projects
+  the union gives the unit and year and their distinct indicators
+  (``queries/indicator_count_per_unit.rq``; a project without indicators counts).
 
 A count is an ``xsd:integer``, as ``COUNT`` gives it, so the queries give the same rows.
 """
@@ -58,6 +61,23 @@ def set_counts(sizes: Mapping[str, int]) -> list[str]:
     return [_count(node, str(JX.memberCount), n) for node, n in sorted(sizes.items()) if n]
 
 
+def unit_counts(
+    node: str, unit: str, year: str, projects: Iterable[Mapping[str, set[str]]]
+) -> list[str]:
+    """On the unit and year's ``all`` set ``node``: ``jx:unitProjectCount``, the projects the
+    union gives that unit and year (``jx:unit``, ``jx:fiscalYear``), and
+    ``jx:unitIndicatorCount``, their distinct indicators (``projects``: what the union says of
+    each, by kind), as ``queries/indicator_count_per_unit_scan.rq`` counts them."""
+    chosen = [p for p in projects if unit in p.get("unit", ()) and year in p.get("year", ())]
+    if not chosen:
+        return []
+    indicators = set().union(*(p.get("indicators", set()) for p in chosen))
+    return [
+        _count(node, str(JX.unitProjectCount), len(chosen)),
+        _count(node, str(JX.unitIndicatorCount), len(indicators)),
+    ]
+
+
 def tally_counts(
     rows: Iterable[Mapping[str, str]],
     skip: Callable[[str | None], bool],
@@ -83,4 +103,12 @@ def tally_counts(
     return lines
 
 
-__all__ = ["COUNTED", "Members", "new_members", "note_member", "set_counts", "tally_counts"]
+__all__ = [
+    "COUNTED",
+    "Members",
+    "new_members",
+    "note_member",
+    "set_counts",
+    "tally_counts",
+    "unit_counts",
+]

@@ -42,7 +42,13 @@ import pyoxigraph as ox
 
 from jixiao.graph.namespaces import JX
 from jixiao.graph.nt_terms import typed
-from jixiao.graph.prepared_counts import new_members, note_member, set_counts, tally_counts
+from jixiao.graph.prepared_counts import (
+    new_members,
+    note_member,
+    set_counts,
+    tally_counts,
+    unit_counts,
+)
 from jixiao.graph.remote_layout import INTERNAL
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -57,12 +63,12 @@ _INSET = ox.NamedNode(str(JX.inSet))
 _TALLY_UNIT = ox.NamedNode(str(JX.tallyUnit))
 # the lines of a document's N-Triples that the project facts read (our writer's layout)
 _WANTED = re.compile(
-    r"^<[^>]+> <(?:" + re.escape(str(JX)) + r"(?:name|coversCategory|unit|fiscalYear)"
+    r"^<[^>]+> <(?:" + re.escape(str(JX)) + r"(?:name|coversCategory|unit|fiscalYear|hasIndicator)"
     r"|http://www\.w3\.org/2004/02/skos/core#prefLabel)> [^\n]*$",
     re.M,
 )
 _WHAT = {str(JX.name): "name", str(JX.coversCategory): "covers", str(JX.unit): "unit",
-         str(JX.fiscalYear): "year"}  # fmt: skip
+         str(JX.fiscalYear): "year", str(JX.hasIndicator): "indicators"}  # fmt: skip
 _LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 _TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -267,7 +273,10 @@ def _prepare(
     for kind, n in written.items():
         sizes[set_iri(unit, year, kind)] = n
     tallies = _rows(store, "prepared_tally_members", values)
-    counts = set_counts(sizes) + tally_counts(
+    every = set_iri(unit, year, "all")  # a project no facts list is not counted (it follows them)
+    listed = [found for found in said.of.values() if every in found["set"]]
+    counts = unit_counts(every, unit, year, listed)
+    counts += set_counts(sizes) + tally_counts(
         tallies, lambda g: _skip(g, batch), batch.tallies, f"{unit}/indicators/{year}/"
     )
     lines.update(dict.fromkeys(counts))

@@ -48,7 +48,7 @@ def unit_total_facts(graph: DocumentGraph, facts: str) -> list[str]:
             f"{node} <{JX.checkedYear}> {year} .",
             f"{node} <{JX.unitTotal}> {row['unitTotal']} .",  # type: ignore[index]
             f"{node} <{JX.projectSum}> {row['projectSum']} .",  # type: ignore[index]
-            f"{node} <{JX.projectCount}> {row['projects']} .",  # type: ignore[index]
+            f"{node} <{JX.checkedProjects}> {row['projects']} .",  # type: ignore[index]
         ]
     return lines
 

@@ -105,7 +105,7 @@ def test_page_and_total_follow_keyset_paging(store: ox.Store) -> None:
 
 
 def test_indicator_counts_are_the_scanning_querys(store: ox.Store) -> None:
-    scanned = rows(store, "indicator_counts_by_unit_and_category")
+    scanned = rows(store, "indicator_counts_by_unit_and_category_scan")
     assert rows(store, "prepared_indicator_counts") == scanned
 
 

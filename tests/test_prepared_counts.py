@@ -51,6 +51,8 @@ def test_samples_list_what_the_scan_finds(samples: ox.Store) -> None:
     found = listed(samples)
     assert len(found) == 1 and found == scanned(samples)
     assert count_differences(samples) == [] and stale_facts(samples) == []
+    counted = run(samples, "indicator_count_per_unit")
+    assert len(counted) > 1 and counted == run(samples, "indicator_count_per_unit_scan")
 
 
 def test_facts_without_the_check_are_stale(samples: ox.Store) -> None:

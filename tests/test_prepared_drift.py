@@ -45,7 +45,7 @@ def distinct_projects(store: ox.Store) -> int:
 
 
 def test_a_project_in_two_documents_is_counted_once(twins: ox.Store) -> None:
-    scanned = rows(twins, "indicator_counts_by_unit_and_category")
+    scanned = rows(twins, "indicator_counts_by_unit_and_category_scan")
     assert scanned and rows(twins, "prepared_indicator_counts") == scanned
     totals = rows(twins, "prepared_totals")
     indicators = sum(int(r["indicators"] or 0) for r in totals)
@@ -64,7 +64,7 @@ def test_removing_a_document_removes_its_facts(twins: ox.Store) -> None:
     # the other document still gives every project: the answers do not change
     assert rows(twins, "prepared_totals") == before
     assert rows(twins, "prepared_indicator_counts") == rows(
-        twins, "indicator_counts_by_unit_and_category"
+        twins, "indicator_counts_by_unit_and_category_scan"
     )
     remove_document(twins, second)
     assert stale_facts(twins) == [] and documents(twins) == []
