@@ -1,7 +1,7 @@
 """Backfill and check the order keys of :mod:`graph.prepared_order` on a bigstore store.
 
     python benchmarks/order_keys.py --store DIR            # add the keys (replaces old ones)
-    python benchmarks/order_keys.py --store DIR --check    # pages against their whole answer
+    python benchmarks/order_keys.py --store DIR --check [NAME…]  # pages against the whole
 
 The backfill reads each document graph once, computes its keys as ingest does, and writes
 them into the document's facts graph and the default graph (the union), as
@@ -96,10 +96,10 @@ def check_pages(store_dir: Path, names: tuple[str, ...] = KEYED) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, required=True)
-    parser.add_argument("--check", action="store_true", help="compare pages with the whole")
+    parser.add_argument("--check", nargs="*", metavar="NAME", help="compare pages with the whole")
     args = parser.parse_args()
-    if args.check:
-        raise SystemExit(0 if check_pages(args.store) else 1)
+    if args.check is not None:
+        raise SystemExit(0 if check_pages(args.store, tuple(args.check) or KEYED) else 1)
     wall, cpu, written = refresh_order_keys(args.store)
     print(f"order keys: {written:,} triples in {wall:,.1f} s wall, {cpu:,.1f} s CPU; "
           f"load {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)  # fmt: skip
