@@ -204,6 +204,9 @@ class JX(DefinedNamespace):
     targetKey: URIRef  # target → xsd:decimal: its number and a tie-break
     inTargetSet: URIRef  # target → jx:TargetSet
     noNumber: URIRef  # target → true: no jx:number and not qualitative
+    # Order keys (graph/prepared_order.py): inline keys of two string-sorted lists
+    unmeasurableKey: URIRef  # target → xsd:decimal, its place in unmeasurable_targets
+    implausibleKey: URIRef  # indicator → xsd:decimal, its place in implausible_rates
 
 
 JX_ONTOLOGY = URIRef("https://w3id.org/jixiao/ontology")

@@ -176,13 +176,21 @@ def _target_lines(
     return lines
 
 
-def _no_number(graph: Graph) -> list[str]:
-    lines = []
+def no_number_targets(graph: Graph) -> list[str]:
+    """The targets (``jx:Target``) of ``graph`` without ``jx:number`` and not qualitative."""
+    found = []
     for quad in graph.quads_for_pattern(None, _RDF_TYPE, _P["Target"]):  # type: ignore[attr-defined]
         target = quad.subject
         if _objects(graph, target, "number"):
             continue
         if any(q.value == "true" for q in _objects(graph, target, "qualitative")):
             continue
-        lines.append(f'<{target.value}> <{JX.noNumber}> "true"^^<{XSD}boolean> .')
-    return sorted(lines)
+        found.append(target.value)
+    return found
+
+
+def _no_number(graph: Graph) -> list[str]:
+    return sorted(
+        f'<{target}> <{JX.noNumber}> "true"^^<{XSD}boolean> .'
+        for target in no_number_targets(graph)
+    )

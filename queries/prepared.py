@@ -8,7 +8,8 @@ A file declares what a caller may change, and nothing else can be:
   ``UNDEF`` is replaced by the terms given, each written by pyoxigraph, and a placeholder
   whose parameters are not given is left out (the same as ``UNDEF``, without the join). A
   parameter without a placeholder is a projected variable that pyoxigraph substitutes
-  (``substitutions``). ``limit``/``offset`` (integers) fill ``LIMIT ?limit OFFSET ?offset``.
+  (``substitutions``). ``limit``/``offset`` (integers) fill ``LIMIT ?limit OFFSET ?offset``
+  (and ``LIMIT ?end``: ``?offset + ?limit``, the rows up to the page's end).
 - ``#+ slots: mode = strict | lenient; page = all | offset | after``: a slot chooses among a
   closed set of alternatives (the first is the default); a line ``#? mode=lenient …`` is kept
   (without its ``#? mode=lenient`` mark) only when that alternative is chosen (``#? a=x,y``:
@@ -43,7 +44,7 @@ _LIVE_LINE = re.compile(r"^(.*\S)\s+#\?\s*(\w+)=([\w,]+)\s*$")  # a default's li
 _PLACEHOLDER = re.compile(
     r"VALUES\s*(\?\w+|\(\s*(?:\?\w+\s*)+\))\s*\{\s*(?:UNDEF|\(\s*(?:UNDEF\s*)+\))\s*\}"
 )
-_PAGE = re.compile(r"LIMIT\s+\?limit(?:\s+OFFSET\s+\?offset)?")
+_PAGE = re.compile(r"LIMIT\s+\?limit(?:\s+OFFSET\s+\?offset)?|LIMIT\s+\?end\b")
 
 
 class QueryDefinitionError(ValueError):
@@ -169,6 +170,8 @@ def _page(match: re.Match[str], given: Mapping[str, object]) -> str:
     limit, offset = number("limit", None), number("offset", 0)
     if limit is None:
         return ""
+    if "?end" in match.group(0):  # the rows up to the page's end: ?offset + ?limit
+        return f"LIMIT {limit + (offset or 0)}"
     return f"LIMIT {limit}" + (f" OFFSET {offset}" if "?offset" in match.group(0) else "")
 
 

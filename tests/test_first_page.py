@@ -23,6 +23,7 @@ from tests.conftest import SAMPLES
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 PAGED = [
+    "implausible_rates",
     "projects_lacking",
     "satisfaction_below_90",
     "satisfaction_targets_below",
