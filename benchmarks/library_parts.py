@@ -13,13 +13,15 @@ costs in whole-store scans of one predicate. The load average is printed beside 
 
 The parts are the sub-patterns of the ``.rq`` files as they are (copied here, one per line
 of output, so that a change to a query shows as a change of its parts); ``--whole`` also
-times each query's whole answer (at 10⁶ each takes minutes).
+times each query's whole answer (at 10⁶ each takes minutes); ``--before REV`` times the concept
+page with ``queries/target_trajectory.rq`` as at git revision REV too, and compares the rows.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 import pyoxigraph as ox  # noqa: E402
 
 from jixiao.graph.store import PREFIXES  # noqa: E402
-from jixiao.queries.prepared import prepared  # noqa: E402
+from jixiao.queries.prepared import parse, prepared  # noqa: E402
 
 REFERENCE = "SELECT (COUNT(*) AS ?n) WHERE { ?i jx:concept ?c }"
 _TARGETS = """?i jx:concept ?concept . ?p jx:hasIndicator ?i ; jx:fiscalYear ?fiscalYear .
@@ -149,6 +151,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2, help="runs per line (best CPU shown)")
     parser.add_argument("--whole", action="store_true", help="also each whole answer")
     parser.add_argument("--no-pages", action="store_true", help="parts only")
+    parser.add_argument("--before", metavar="REV", help="concept page: also the text at REV")
     args = parser.parse_args()
     store = ox.Store.read_only(str(args.store))
     _run(store, REFERENCE)  # first query after opening: not the reference
@@ -165,16 +168,45 @@ def main() -> None:
         if args.whole:
             _line(store, "whole answer", text, reference, 1, subs=subs)
     if "target_trajectory" in args.only:
-        found = list(store.query(  # type: ignore[union-attr]
-            "SELECT ?c (COUNT(*) AS ?n) WHERE { ?i jx:concept ?c } GROUP BY ?c "
-            "ORDER BY DESC(?n) LIMIT 1", prefixes=PREFIXES))  # fmt: skip
-        if found:
-            concept = found[0]["c"]
-            print(f"concept page of the largest concept ({found[0]['n'].value} indicators)")
-            for name in ("concept_summary", "target_trajectory"):
-                text, subs = prepared(name).bind({"concept": concept})
-                _line(store, f"{name} (whole, as the page runs it)", text, reference,
-                      args.repeat, subs=subs)  # fmt: skip
+        _concept_pages(store, reference, args.repeat, args.before)
+
+
+def _rows(store: ox.Store, text: str, subs: dict[str, object]) -> list[tuple[str, ...]]:
+    variables = {ox.Variable(k): v for k, v in subs.items()}
+    result = store.query(text, prefixes=PREFIXES, substitutions=variables)
+    names = [v.value for v in result.variables]  # type: ignore[union-attr]
+    return [tuple(str(s[n]) for n in names) for s in result]  # type: ignore[union-attr]
+
+
+def _concept_pages(store: ox.Store, reference: float, repeat: int, before: str | None) -> None:
+    """The concept page (``concept_summary`` and ``target_trajectory`` bound to one concept)
+    for the largest, the median and the smallest concept; with ``before``, the
+    ``target_trajectory`` text of that git revision too, and whether the rows are equal."""
+    counts = list(store.query(  # type: ignore[union-attr]
+        "SELECT ?c (COUNT(*) AS ?n) WHERE { ?i jx:concept ?c } GROUP BY ?c "
+        "ORDER BY DESC(?n) ?c", prefixes=PREFIXES))  # fmt: skip
+    if not counts:
+        return
+    old = None
+    if before:
+        shown = subprocess.run(
+            ["git", "show", f"{before}:queries/target_trajectory.rq"],
+            cwd=ROOT, check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        old = parse("target_trajectory", shown.stdout)
+    for pick in (counts[0], counts[len(counts) // 2], counts[-1]):
+        concept = pick["c"]
+        print(f"concept page of a concept with {pick['n'].value} indicators")
+        for name in ("concept_summary", "target_trajectory"):
+            text, subs = prepared(name).bind({"concept": concept})
+            _line(store, f"{name} (whole, as the page runs it)", text, reference, repeat,
+                  subs=subs)  # fmt: skip
+        if old is not None:
+            text, subs = old.bind({"concept": concept})
+            _line(store, f"target_trajectory as at {before}", text, reference, repeat, subs=subs)
+            now, then = (q.bind({"concept": concept}) for q in (prepared("target_trajectory"), old))
+            same = _rows(store, *now) == _rows(store, *then)
+            print(f"  same rows, in the same order: {same}")
 
 
 if __name__ == "__main__":
