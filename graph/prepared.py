@@ -39,6 +39,7 @@ import pyoxigraph as ox
 from jixiao.graph import iris
 from jixiao.graph.namespaces import JX
 from jixiao.graph.nt_terms import typed
+from jixiao.graph.prepared_commitments import commitment_facts
 from jixiao.graph.prepared_projects import (
     CATEGORIES,
     projects_graph,
@@ -236,6 +237,7 @@ def prepared_facts(
     lines += _indicator_tallies(graph, projects, P)
     lines += set_facts(graph)  # indicator-set keys (graph/prepared_sets.py)
     lines += row_facts(graph)  # target sets and keys (graph/prepared_rows.py)
+    lines += commitment_facts(graph)  # commitment findings (graph/prepared_commitments.py)
     for severity, count in sorted(_severities(report_nt).items()):
         node = f"<{facts}/findings/{severity}>"
         lines += [
