@@ -195,6 +195,11 @@ class JX(DefinedNamespace):
     findingCount: URIRef
     setKey: URIRef  # project → key of its indicator names (graph/prepared_sets.py)
     setSignature: URIRef  # project → SHA-1 of its sorted indicator names
+    Disagreement: URIRef  # a prepared disagreeing row (graph/prepared_commitments.py)
+    unmeasuredKey: URIRef  # commitment → its sort key, unmeasured in a document
+    disagreementKey: URIRef  # jx:Disagreement → its sort key
+    disagreementOf: URIRef  # jx:Disagreement → the commitment
+    disagreeingIndicator: URIRef  # jx:Disagreement → the indicator
     # Row facts (graph/prepared_rows.py): satisfaction target sets, targets without a number
     TargetSet: URIRef
     targetProperty: URIRef  # jx:TargetSet → jx:annualTarget or jx:periodTarget

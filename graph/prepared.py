@@ -39,6 +39,7 @@ import pyoxigraph as ox
 from jixiao.graph import iris
 from jixiao.graph.namespaces import JX
 from jixiao.graph.nt_terms import typed
+from jixiao.graph.prepared_commitments import commitment_facts
 from jixiao.graph.prepared_order import order_facts
 from jixiao.graph.prepared_projects import (
     CATEGORIES,
@@ -240,6 +241,7 @@ def prepared_facts(
     lines += row_facts(graph)  # target sets and keys (graph/prepared_rows.py)
     lines += unit_total_facts(graph, facts)  # unit totals (graph/prepared_unit_totals.py)
     lines += order_facts(graph)  # order keys of two sorted lists (graph/prepared_order.py)
+    lines += commitment_facts(graph)  # commitment findings (graph/prepared_commitments.py)
     for severity, count in sorted(_severities(report_nt).items()):
         node = f"<{facts}/findings/{severity}>"
         lines += [

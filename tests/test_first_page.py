@@ -28,6 +28,8 @@ PAGED = [
     "satisfaction_below_90",
     "satisfaction_targets_below",
     "unmeasurable_targets",
+    "unmeasured_commitments",
+    "disagreeing_commitments",
 ]
 Row = tuple[str | None, ...]
 
