@@ -1,5 +1,6 @@
 """First pages of the project lists cut on the prepared lacks sets (issue #16): the strict
-``page=offset`` of ``projects_without_<category>`` and ``projects_lacking_list`` read only
+``page=offset`` of ``projects_without_<category>``, ``projects_lacking_list`` and
+``projects_lacking`` read only
 the sets up to the one where the page ends, and each page is the slice of the whole answer
 (row for row, order included), on the samples and on generated documents whose projects and
 units are printed two ways; the marks that choose those lines (nested slot marks,
@@ -36,11 +37,13 @@ def _rows(store: ox.Store, name: str, values: dict, slots: dict[str, str]) -> li
     return [tuple(None if s[v] is None else str(s[v]) for v in names) for s in found]
 
 
-def _lists(store: ox.Store) -> Iterator[tuple[str, dict, dict[str, str]]]:
+def _lists() -> Iterator[tuple[str, dict, dict[str, str]]]:
     """Every strict list with a prepared page: query, parameters, slots."""
+    yield "projects_lacking", {}, {}
     for c in categories():
         yield f"projects_without_{c.key}", {}, {"mode": "strict"}
         yield "projects_lacking_list", {"category": ox.NamedNode(c.iri)}, {}
+        yield "projects_lacking", {"category": ox.NamedNode(c.iri)}, {}
     year = ox.Literal("2026", datatype=ox.NamedNode(XSD + "gYear"))
     yield "projects_without_satisfaction", {"year": year}, {"mode": "strict"}
     yield "projects_without_satisfaction_lenient", {}, {"mode": "strict"}
@@ -49,7 +52,7 @@ def _lists(store: ox.Store) -> Iterator[tuple[str, dict, dict[str, str]]]:
 
 def _mismatches(store: ox.Store, cuts: list[tuple[int, int]]) -> list[str]:
     out = []
-    for name, values, slots in _lists(store):
+    for name, values, slots in _lists():
         whole = _rows(store, name, values, {**slots, "page": "all"})
         for limit, offset in cuts:
             cut = {**values, "limit": limit, "offset": offset}
