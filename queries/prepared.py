@@ -9,11 +9,12 @@ A file declares what a caller may change, and nothing else can be:
   whose parameters are not given is left out (the same as ``UNDEF``, without the join). A
   parameter without a placeholder is a projected variable that pyoxigraph substitutes
   (``substitutions``). ``limit``/``offset`` (integers) fill ``LIMIT ?limit OFFSET ?offset``
-  (and ``LIMIT ?end``: ``?offset + ?limit``, the rows up to the page's end).
+  (and ``?pageEnd``, ``LIMIT ?pageEnd``: ``?offset + ?limit``, where the page ends).
 - ``#+ slots: mode = strict | lenient; page = all | offset | after``: a slot chooses among a
   closed set of alternatives (the first is the default); a line ``#? mode=lenient …`` is kept
   (without its ``#? mode=lenient`` mark) only when that alternative is chosen (``#? a=x,y``:
-  either); a line of the default ends with its mark instead (``… #? mode=strict``). Run as it is
+  either); a line of the default ends with its mark instead (``… #? mode=strict``). Marks nest
+  (``#? page=offset … #? mode=strict``: kept when both are chosen). Run as it is
   (in any SPARQL tool, ``jixiao query``), a file is its default alternatives with every
   parameter unbound.
 """
@@ -44,7 +45,8 @@ _LIVE_LINE = re.compile(r"^(.*\S)\s+#\?\s*(\w+)=([\w,]+)\s*$")  # a default's li
 _PLACEHOLDER = re.compile(
     r"VALUES\s*(\?\w+|\(\s*(?:\?\w+\s*)+\))\s*\{\s*(?:UNDEF|\(\s*(?:UNDEF\s*)+\))\s*\}"
 )
-_PAGE = re.compile(r"LIMIT\s+\?limit(?:\s+OFFSET\s+\?offset)?|LIMIT\s+\?end\b")
+_PAGE = re.compile(r"LIMIT\s+\?limit(?:\s+OFFSET\s+\?offset)?")
+_END = re.compile(r"(LIMIT\s+)?\?pageEnd\b")  # offset + limit: where a page ends
 
 
 class QueryDefinitionError(ValueError):
@@ -102,6 +104,7 @@ class Query:
         text = self._choose(slots or {})
         text = _PLACEHOLDER.sub(lambda m: _fill(m, given, self.params), text)
         text = _PAGE.sub(lambda m: _page(m, given), text)
+        text = _END.sub(lambda m: _end(m, given), text)
         substitutions = {
             k: v for k, v in given.items()
             if k not in self._placeholders and k not in ("limit", "offset")
@@ -120,15 +123,18 @@ class Query:
         picks = {slot: chosen.get(slot, options[0]) for slot, options in self.slots.items()}
         out = []
         for line in self.text.splitlines():
-            match = _SLOT_LINE.match(line)
-            live = None if match else _LIVE_LINE.match(line)
-            if live is not None:
-                if picks.get(live.group(2)) in live.group(3).split(","):
-                    out.append(live.group(1))
-            elif match is None:
-                out.append(line)
-            elif picks.get(match.group(1)) in match.group(2).split(","):
-                out.append(match.group(3))
+            kept: str | None = line
+            while kept is not None:  # marks nest: every one must be chosen (both slots)
+                match = _SLOT_LINE.match(kept)
+                live = None if match else _LIVE_LINE.match(kept)
+                if match is None and live is None:
+                    out.append(kept)
+                    break
+                if match is not None:
+                    slot, options, rest = match.groups()
+                else:
+                    rest, slot, options = live.groups()  # type: ignore[union-attr]
+                kept = rest if picks.get(slot) in options.split(",") else None
         return "\n".join(out) + "\n"
 
 
@@ -170,9 +176,16 @@ def _page(match: re.Match[str], given: Mapping[str, object]) -> str:
     limit, offset = number("limit", None), number("offset", 0)
     if limit is None:
         return ""
-    if "?end" in match.group(0):  # the rows up to the page's end: ?offset + ?limit
-        return f"LIMIT {limit + (offset or 0)}"
     return f"LIMIT {limit}" + (f" OFFSET {offset}" if "?offset" in match.group(0) else "")
+
+
+def _end(match: re.Match[str], given: Mapping[str, object]) -> str:
+    """``?pageEnd`` (``offset + limit``, a number); without a limit the page has no end:
+    ``LIMIT ?pageEnd`` goes and ``?pageEnd`` stays an unbound variable."""
+    limit, offset = given.get("limit"), given.get("offset") or 0
+    if not isinstance(limit, int) or not isinstance(offset, int):
+        return "" if match.group(1) else "?pageEnd"
+    return f"{match.group(1) or ''}{limit + offset}"
 
 
 def parse(name: str, text: str) -> Query:

@@ -86,7 +86,7 @@ def test_every_query_and_every_alternative_parses() -> None:
 def _tokens(text: str) -> list[str]:
     """The SPARQL of ``text`` without comments and unbound ``VALUES … { UNDEF }``."""
     text = re.sub(r"VALUES\s*(\?\w+|\([^)]*\))\s*\{\s*(UNDEF|\([\sA-Z]*\))\s*\}", " ", text)
-    lines = [re.sub(r"\s+#\?\s*\w+=[\w,]+\s*$", "", line) for line in text.splitlines()]
+    lines = [re.sub(r"(\s+#\?\s*\w+=[\w,]+)+\s*$", "", line) for line in text.splitlines()]
     return " ".join(line for line in lines if not line.lstrip().startswith("#")).split()
 
 
