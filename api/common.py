@@ -107,14 +107,15 @@ def open_writable(store: str | os.PathLike[str] | None, advice: str) -> ox.Store
 
 
 def warn_outdated(store: ox.Store, path: object) -> None:
-    """Say on stderr when the store's prepared facts are of the layout before the project
-    graphs: its lacks lists are wrong until ``jixiao check --fix`` has prepared them again."""
+    """Say on stderr when the store's prepared facts were written by an older jixiao
+    (:func:`graph.prepared.outdated_layout`): lists read from them are wrong until
+    ``jixiao check --fix`` has prepared them again."""
     from jixiao.graph.prepared import outdated_layout
 
     if outdated_layout(store):
         print(
-            f"jixiao: the prepared facts in {path} were written by an older jixiao; the lacks "
-            "lists are wrong until `jixiao check --fix` has run once",
+            f"jixiao: the prepared facts in {path} were written by an older jixiao; the lists "
+            "read from them are wrong until `jixiao check --fix` has run once",
             file=sys.stderr,
         )
 

@@ -332,12 +332,17 @@ _SOME_FACTS = f"SELECT ?d WHERE {{ GRAPH ?f {{ ?f <{JX.factsOf}> ?d }} }} LIMIT 
 
 
 def outdated_layout(store: ox.Store) -> bool:
-    """Whether the store's prepared facts were written before the project graphs (ranks
-    inside the documents' facts: the lacks lists are then wrong until ``jixiao check --fix``).
-    Cheap enough for every start: a few documents' facts are looked at, one seek each."""
+    """Whether the store's prepared facts were written by an older jixiao: before the
+    project graphs (ranks inside the documents' facts: the lacks lists are wrong) or before
+    the unit-total mark that came with the counts, order keys and commitment findings (their
+    pages are empty). Either way they are wrong until ``jixiao check --fix``. Cheap enough
+    for every start: a few documents' facts are looked at, one or two seeks each."""
     if not isinstance(store, ox.Store):
         return False
-    return any(_old_layout(store, row["d"].value) for row in store.query(_SOME_FACTS))  # type: ignore[union-attr,index]
+    return any(
+        _old_layout(store, row["d"].value) or unchecked(store, facts_graph(row["d"].value))  # type: ignore[index]
+        for row in store.query(_SOME_FACTS)  # type: ignore[union-attr]
+    )
 
 
 def _old_layout(store: ox.Store, document: str) -> bool:

@@ -338,6 +338,24 @@ def test_ranks_keep_the_order_of_names(
             assert (rx < ry) == (iri_a < iri_b)
 
 
+def test_facts_without_the_unit_total_mark_are_outdated(tmp_path: Path) -> None:
+    """Facts written before the counts, order keys and commitment findings carry no
+    ``jx:checksUnitTotals`` mark: such a store is named as outdated, and ``check --fix``
+    makes it current again."""
+    opened = open_store(tmp_path / "store")
+    ingest_paths([_doc_path(tmp_path, 3, 30)], opened, validate=False)
+    assert not outdated_layout(opened)
+    (first,) = documents(opened)
+    mark = ox.NamedNode(JX + "checksUnitTotals")
+    for quad in list(opened.quads_for_pattern(None, mark, None, ox.NamedNode(facts_graph(first)))):
+        opened.remove(quad)
+    assert outdated_layout(opened)
+    assert any(s.document == first for s in stale_facts(opened))
+    refresh_facts(opened, [s.document for s in stale_facts(opened)])
+    assert not outdated_layout(opened)
+    assert stale_facts(opened) == []
+
+
 def test_facts_of_the_older_layout_are_named_at_start(tmp_path: Path) -> None:
     opened = open_store(tmp_path / "store")
     ingest_paths([_doc_path(tmp_path, 3, 30)], opened, validate=False)
